@@ -1,0 +1,139 @@
+"""ReportBot: the Python API over ingest, retrieval and answering."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from . import answer as ans
+from .config import Settings
+from .models import Answer, Hit
+from .retrieval import Retriever
+from .store import IngestReport, Index, StoredChunk
+
+MAX_QUESTION_CHARS = 1000
+
+
+class InputError(ValueError):
+    """The question itself is unusable (empty, too long)."""
+
+
+def check_question(question) -> str:
+    if not isinstance(question, str):
+        raise InputError("The question must be text.")
+    question = question.strip()
+    if not question:
+        raise InputError("请输入问题。(The question is empty.)")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"问题太长了（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。"
+            f"(The question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}.)"
+        )
+    return question
+
+
+def _hit(chunk: StoredChunk, score: float) -> Hit:
+    return Hit(text=chunk.body, source=chunk.source, section=chunk.section, page=chunk.page,
+               kind=chunk.kind, score=round(score, 6), table=chunk.table, row=chunk.row,
+               row_no=chunk.row_no, id=chunk.id)
+
+
+class ReportBot:
+    """Question answering with citations over the reports in a corpus folder.
+
+    >>> bot = ReportBot()
+    >>> bot.ingest()
+    >>> bot.ask("哪些公司接入了文心一言？").text
+    """
+
+    def __init__(self, settings: Settings | None = None, **overrides):
+        self.settings = settings or Settings(**overrides)
+        self.index = Index(self.settings)
+        self._retriever: Retriever | None = None
+        self._lock = threading.Lock()
+        self._llm = ans.build_llm(self.settings) if self.settings.use_llm else None
+        self.chain: Runnable = (
+            RunnableLambda(self._prepare, name="retrieve")
+            | RunnableLambda(self._answer, name="answer")
+        )
+
+    # --- indexing --------------------------------------------------------------------------
+    def ingest(self, corpus_dir: str | Path | None = None) -> IngestReport:
+        with self._lock:
+            report = self.index.ingest(Path(corpus_dir) if corpus_dir else None)
+            self._retriever = None
+            return report
+
+    def needs_ingest(self) -> bool:
+        """True when the index is empty, stale, or behind the corpus folder."""
+        from .loaders import file_hash, list_corpus
+
+        if self.index.count() == 0 or self.index.stale_reason():
+            return True
+        corpus = self.settings.corpus_dir
+        indexed = self.index.sources()
+        files = {p.relative_to(corpus).as_posix(): file_hash(p) for p in list_corpus(corpus)}
+        return any(indexed.get(s) != {h} for s, h in files.items()) or bool(set(indexed) - set(files))
+
+    @property
+    def retriever(self) -> Retriever:
+        with self._lock:
+            if self._retriever is None:
+                if self.index.count() == 0:
+                    raise RuntimeError("The index is empty: run `reportbot ingest` (or bot.ingest()) first.")
+                self._retriever = Retriever(self.index)
+            return self._retriever
+
+    # --- questions -------------------------------------------------------------------------
+    def retrieve(self, question: str, k: int = 5) -> list[Hit]:
+        question = check_question(question)
+        if k < 1:
+            raise InputError("k must be at least 1")
+        return [_hit(c, s) for c, s in self.retriever.search(question, k)]
+
+    def _prepare(self, inputs: dict) -> dict:
+        question = check_question(inputs["question"])
+        retriever = self.retriever
+        query = ans.understand(retriever, question, inputs.get("history"))
+        found = retriever.search(query.search_text, ans.CANDIDATE_CHUNKS)
+        return {"query": query, "chunks": [c for c, _ in found], "history": inputs.get("history")}
+
+    def _answer(self, state: dict) -> Answer:
+        query, chunks = state["query"], state["chunks"]
+        if self._llm is None:
+            return ans.extractive_answer(self.retriever, query, chunks)
+        chunks = chunks[:6]
+        reply = self._llm.invoke(ans.llm_messages(query, chunks, state["history"]))
+        return ans.llm_answer(str(reply.content), query, chunks)
+
+    def ask(self, question: str, history=None) -> Answer:
+        """Answer ``question``; ``history`` is the chat so far, as (question, answer) pairs."""
+        return self.chain.invoke({"question": question, "history": history})
+
+    def stream(self, question: str, history=None) -> Iterator[str | Answer]:
+        """Yield the answer text as it grows, then the finished :class:`Answer`."""
+        state = self._prepare({"question": question, "history": history})
+        if self._llm is None:
+            answer = self._answer(state)
+            text = ""
+            for piece in _pieces(answer.text):
+                text += piece
+                yield text
+            yield answer
+            return
+        chunks = state["chunks"][:6]
+        text = ""
+        for part in self._llm.stream(ans.llm_messages(state["query"], chunks, history)):
+            text += str(part.content)
+            if "NOT_FOUND".startswith(text.strip()[:9]) and len(text.strip()) < 10:
+                continue  # don't show the sentinel while it is being typed
+            yield text
+        yield ans.llm_answer(text, state["query"], chunks)
+
+
+def _pieces(text: str, size: int = 6) -> Iterator[str]:
+    for i in range(0, len(text), size):
+        yield text[i:i + size]

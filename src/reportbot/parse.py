@@ -1,0 +1,310 @@
+"""Turn report text into section- and table-aware chunks.
+
+The parser reads lines and keeps a section path (part › heading). Runs of tab-separated
+(or Markdown pipe) lines are tables: each data row becomes a ``row`` chunk that carries the
+table caption and its headers, blank leading cells are filled down from the row above, and
+two-level headers ("归母净利润" over "2021A 2022E 2023E") are flattened. Every table is also
+kept whole as a ``table`` chunk, for list questions. Everything else becomes ``text`` chunks
+of a few paragraphs within one section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .loaders import Page
+
+PARSER_VERSION = 3
+SEP = " › "
+MAX_TEXT_CHARS = 320
+FRONT_MATTER = "报告首页"
+
+_PART_RE = re.compile(r"^第([一二三四五六七八九十百\d]+)部分\s*(.*)$")
+_MARK_RE = re.compile(r"^[➤▶►■◆●◼▪]\s*(.+)$")
+_MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)、]|[①-⑳])\s*")
+_NOISE_RE = re.compile(r"^(?:\d{1,2}|PART\s*\d+|Contents|目录)$", re.I)
+_PIPE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_YEAR_COL_RE = re.compile(r"^((?:19|20)\d{2})([AEF])$")
+_YEAR_NOTE = {"A": "实际", "E": "预测", "F": "预测"}
+_SENT_END = "。！？!?；;"
+
+
+def clean(text: str) -> str:
+    """Display form of a line: no Markdown bold markers, single spaces."""
+    text = text.replace("**", "").replace("\u3000", " ")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+@dataclass
+class Chunk:
+    kind: str  # "text" | "row" | "table"
+    body: str  # the content itself (what gets quoted)
+    section: str  # section path, parts joined by " › "
+    page: int | None = None
+    table: str = ""  # table caption, for rows and tables
+    table_id: str = ""  # shared by a table and its rows
+    row: str = ""  # row label, e.g. "谷歌 · PaLM"
+    row_no: int = 0  # 1-based data row number in its table
+    cells: list[tuple[str, str]] = field(default_factory=list)  # (header, value) for rows
+    order: int = 0
+
+    @property
+    def text(self) -> str:
+        """Contextual text used for embedding and keyword search."""
+        head = self.section
+        if self.table:
+            head += f"\n表：{self.table}"
+        return f"{head}\n{self.body}"
+
+    def location(self) -> str:
+        """Human-readable place in the report, for citations."""
+        parts = [self.section]
+        if self.kind == "row":
+            parts.append(f"表「{self.table}」第{self.row_no}行（{self.row}）")
+        elif self.kind == "table":
+            parts.append(f"表「{self.table}」")
+        if self.page:
+            parts.append(f"第{self.page}页")
+        return "，".join(parts)
+
+
+def _split_cells(line: str) -> list[str] | None:
+    """Cells of a table line, or None if the line is not a table line."""
+    if "\t" in line:
+        return [clean(c) for c in line.rstrip("\n").split("\t")]
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        return [clean(c) for c in stripped.strip("|").split("|")]
+    return None
+
+
+def _is_caption(line: str) -> bool:
+    line = clean(line)
+    return (
+        0 < len(line) <= 40
+        and not _BULLET_RE.match(line)
+        and not _MARK_RE.match(line)
+        and line[-1] not in _SENT_END + "，,：:"
+    )
+
+
+def _flatten_headers(top: list[str], sub: list[str]) -> list[str]:
+    """Merge a spanning header row with the row below it."""
+    width = max(len(top), len(sub))
+    top = top + [""] * (width - len(top))
+    sub = sub + [""] * (width - len(sub))
+    out, current = [], ""
+    for t, s in zip(top, sub):
+        current = t or current
+        if s:
+            m = _YEAR_COL_RE.match(s)
+            s_label = f"{s}({_YEAR_NOTE[m.group(2)]})" if m else s
+            out.append(f"{current} {s_label}".strip() if current and current != s else s_label)
+        else:
+            out.append(t)
+            current = t
+    return out
+
+
+def _is_subheader(top: list[str], nxt: list[str]) -> bool:
+    """True when ``nxt`` is the second line of a two-level header under ``top``."""
+    if not nxt or nxt[0] or not any(nxt):
+        return False
+    width = max(len(top), len(nxt))
+    top = top + [""] * (width - len(top))
+    nxt = nxt + [""] * (width - len(nxt))
+    # a spanning header leaves cells empty that the second line fills in
+    spanned = any(not t and s for t, s in zip(top, nxt))
+    numeric = sum(bool(re.fullmatch(r"-?[\d.,%]+", s)) for s in nxt if s)
+    return spanned and numeric == 0
+
+
+class _Parser:
+    def __init__(self, source: str):
+        self.source = source
+        self.part = ""
+        self.heading = ""
+        self.chunks: list[Chunk] = []
+        self.paras: list[tuple[str, int | None]] = []
+        self.tables = 0
+
+    @property
+    def section(self) -> str:
+        parts = [p for p in (self.part, self.heading) if p]
+        return SEP.join(parts) if parts else FRONT_MATTER
+
+    def add(self, chunk: Chunk) -> None:
+        chunk.order = len(self.chunks)
+        self.chunks.append(chunk)
+
+    def flush_text(self) -> None:
+        buf: list[str] = []
+        page = None
+
+        def emit() -> None:
+            if buf:
+                self.add(Chunk("text", "\n".join(buf), self.section, page))
+                buf.clear()
+
+        for para, pg in self.paras:
+            pieces = _split_long(para, MAX_TEXT_CHARS)
+            for piece in pieces:
+                if buf and (sum(map(len, buf)) + len(piece) > MAX_TEXT_CHARS or pg != page):
+                    emit()
+                page = pg
+                buf.append(piece)
+        emit()
+        self.paras = []
+
+    def set_section(self, part: str | None = None, heading: str | None = None) -> None:
+        self.flush_text()
+        if part is not None:
+            self.part = part
+            self.heading = ""
+        if heading is not None:
+            self.heading = heading
+
+    def table(self, rows: list[list[str]], caption: str, page: int | None) -> None:
+        rows = [r for r in rows if any(r)]
+        if len(rows) < 2:
+            for r in rows:
+                self.paras.append((" ".join(c for c in r if c), page))
+            return
+        self.flush_text()
+        header = rows[0]
+        body = rows[1:]
+        if _is_subheader(header, body[0]):
+            header = _flatten_headers(header, body[0])
+            body = body[1:]
+        width = max(len(header), *(len(r) for r in body)) if body else len(header)
+        header = header + [""] * (width - len(header))
+        header = [h or f"列{i + 1}" for i, h in enumerate(header)]
+        self.tables += 1
+        table_id = f"t{self.tables}"
+        caption = caption or self.heading or self.part or "表格"
+        previous: list[str] = []
+        lines = ["\t".join(header)]
+        row_no = 0
+        for raw in body:
+            raw = raw + [""] * (width - len(raw))
+            # fill down blank leading cells (e.g. the company of a model listed under it)
+            filled = list(raw)
+            for i, value in enumerate(raw):
+                if value:
+                    break
+                if i < len(previous) and i < width - 1:
+                    filled[i] = previous[i]
+            previous = filled
+            cells = [(h, v) for h, v in zip(header, filled) if v]
+            if not cells:
+                continue
+            row_no += 1
+            label = " · ".join(v for _, v in cells[:2])
+            body_text = "；".join(f"{h}：{v}" for h, v in cells)
+            lines.append("\t".join(filled))
+            self.add(Chunk("row", body_text, self.section, page, caption, table_id, label,
+                           row_no, cells))
+        if row_no:
+            self.add(Chunk("table", "\n".join(lines), self.section, page, caption, table_id))
+
+    def feed(self, pages: list[Page]) -> list[Chunk]:
+        for page in pages:
+            lines = page.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            self._feed_page(lines, page.number)
+            self.flush_text()
+        return self.chunks
+
+    def _feed_page(self, lines: list[str], page: int | None) -> None:
+        i = 0
+        n = len(lines)
+        while i < n:
+            line = lines[i]
+            cells = _split_cells(line)
+            if cells is not None and (len(cells) >= 2):
+                start = i
+                rows = []
+                while i < n and (c := _split_cells(lines[i])) is not None:
+                    if not _PIPE_SEP_RE.match(lines[i].strip()):
+                        rows.append(c)
+                    i += 1
+                caption = ""
+                # a short line just above the table (blank lines allowed) is its caption
+                j = start - 1
+                while j >= 0 and not lines[j].strip():
+                    j -= 1
+                if j >= 0 and _is_caption(lines[j]) and j >= start - 4:
+                    caption = clean(lines[j])
+                    if self.paras and self.paras[-1][0] == caption:
+                        self.paras.pop()
+                self.table(rows, caption, page)
+                continue
+            text = clean(line)
+            i += 1
+            if not text:
+                continue
+            if _NOISE_RE.match(text):
+                continue
+            if m := _MD_HEADING_RE.match(text):
+                level = len(m.group(1))
+                if level == 1 and not self.part and not self.chunks and not self.paras:
+                    self.paras.append((m.group(2), page))  # document title
+                elif level <= 2:
+                    self.set_section(part=m.group(2))
+                else:
+                    self.set_section(heading=m.group(2))
+                continue
+            if m := _PART_RE.match(text):
+                title = m.group(2).strip()
+                if not title:
+                    # the part's title is on the next non-empty line ("第二部分" / "AI+游戏")
+                    k = i
+                    while k < n and not lines[k].strip():
+                        k += 1
+                    if k < n and _is_caption(lines[k]) and _split_cells(lines[k]) is None:
+                        title = clean(lines[k])
+                        i = k + 1
+                self.set_section(part=f"第{m.group(1)}部分 {title}".strip())
+                continue
+            if (m := _MARK_RE.match(text)) and len(m.group(1)) <= 30:
+                self.set_section(heading=m.group(1).strip())
+                continue
+            if _is_caption(text) and self._next_is_bullet(lines, i):
+                # an unmarked heading right before a bulleted list, at a section start
+                self.set_section(heading=text)
+                continue
+            text = _BULLET_RE.sub("", text, count=1) if text.startswith(("-", "*", "•")) else text
+            text = _MARK_RE.sub(r"\1", text)
+            self.paras.append((text, page))
+
+    @staticmethod
+    def _next_is_bullet(lines: list[str], i: int) -> bool:
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+        return i < len(lines) and lines[i].lstrip().startswith(("- ", "* ", "• "))
+
+
+def _split_long(text: str, limit: int) -> list[str]:
+    if len(text) <= limit:
+        return [text]
+    out, cur = [], ""
+    for sent in split_sentences(text):
+        if cur and len(cur) + len(sent) > limit:
+            out.append(cur)
+            cur = ""
+        cur += sent
+    if cur:
+        out.append(cur)
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, each keeping its end mark."""
+    parts = re.split(r"(?<=[。！？!?；;])\s*|\n+", text)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def parse_pages(pages: list[Page], source: str) -> list[Chunk]:
+    """Chunks of one document, in reading order."""
+    return _Parser(source).feed(pages)

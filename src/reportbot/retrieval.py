@@ -1,0 +1,108 @@
+"""Hybrid retrieval: Chroma dense search + BM25 over jieba tokens, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rank_bm25 import BM25Okapi
+
+from .parse import SEP, split_sentences
+from .store import Index, StoredChunk
+from .textproc import TermStats, Tokenizer, domain_words, normalize
+
+RRF_K = 60
+
+
+@dataclass
+class Unit:
+    """The smallest piece an answer can quote: a sentence of text, or one table row."""
+
+    chunk: StoredChunk
+    text: str
+    context: str  # section path and table caption
+    pos: int  # position within its chunk
+    pair: bool = False  # two sentences
+    first: bool = False  # first sentence of its paragraph
+    norm: str = ""
+    body_norm: str = ""
+    ctx_norm: str = ""
+
+    def __post_init__(self) -> None:
+        self.body_norm = normalize(self.text)
+        self.ctx_norm = normalize(self.context)
+        self.norm = self.ctx_norm + "\n" + self.body_norm
+
+
+def _units_of(chunk: StoredChunk) -> list[Unit]:
+    """Rows; sentences, and each sentence with the one before it (a date or subject
+    often sits in the previous sentence of the same paragraph)."""
+    context = chunk.section + (f" 表：{chunk.table}" if chunk.table else "")
+    if chunk.kind == "row":
+        return [Unit(chunk, chunk.body, context, 0, first=True)]
+    if chunk.kind == "table":
+        return []
+    out: list[Unit] = []
+    for line in chunk.body.split("\n"):
+        sents = split_sentences(line)
+        for i, sent in enumerate(sents):
+            out.append(Unit(chunk, sent, context, len(out), first=i == 0))
+            if i:
+                out.append(Unit(chunk, sents[i - 1] + sent, context, len(out), pair=True))
+    return out
+
+
+class Retriever:
+    """Keeps an in-memory view of the index for keyword search and answer extraction."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.chunks = self.index.all_chunks()
+        self.by_id = {c.id: c for c in self.chunks}
+        cells = [x for c in self.chunks for cell in c.cells for x in cell]
+        headings = [part for c in self.chunks for part in re.split(r"[：:、› ]+", c.section)]
+        words = domain_words([c.body for c in self.chunks], cells + headings)
+        self.tokenizer = Tokenizer(words)
+        corpus = [self.tokenizer.tokens(c.text) for c in self.chunks]
+        self.bm25 = BM25Okapi(corpus) if corpus else None
+        self.rows_of: dict[str, list[StoredChunk]] = {}
+        for c in self.chunks:
+            if c.kind == "row":
+                self.rows_of.setdefault(c.table_id, []).append(c)
+        self.units_of: dict[str, list[Unit]] = {c.id: _units_of(c) for c in self.chunks}
+        self.stats = TermStats([u.norm for us in self.units_of.values() for u in us])
+
+    def units(self, chunk: StoredChunk) -> list[Unit]:
+        if chunk.kind == "table":
+            return [u for row in self.rows_of.get(chunk.table_id, []) for u in self.units_of[row.id]]
+        return self.units_of[chunk.id]
+
+    def keyword(self, query: str, n: int) -> list[tuple[str, float]]:
+        if not self.bm25:
+            return []
+        tokens = self.tokenizer.tokens(query)
+        if not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:n]
+        return [(self.chunks[i].id, float(scores[i])) for i in order if scores[i] > 0]
+
+    def search(self, query: str, k: int = 5) -> list[tuple[StoredChunk, float]]:
+        """Top ``k`` chunks for ``query`` with their fused (RRF) scores."""
+        if not self.chunks or not query.strip():
+            return []
+        pool = max(4 * k, 30)
+        fused: dict[str, float] = {}
+        for ranking in (self.index.query(query, pool), self.keyword(query, pool)):
+            for rank, (cid, _) in enumerate(ranking):
+                if cid in self.by_id:
+                    fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return [(self.by_id[cid], score) for cid, score in best]
+
+
+def section_title(section: str) -> str:
+    return section.split(SEP)[-1]

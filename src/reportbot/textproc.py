@@ -1,0 +1,183 @@
+"""Tokenising Chinese/English report text: jieba with the report's own domain words."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import jieba
+import jieba.posseg
+
+jieba.setLogLevel(logging.WARNING)
+
+_LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&+][A-Za-z0-9]+)*|\d+(?:\.\d+)?")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_QUOTED_RE = re.compile(r"[“「《‘\"]([^”」》’\"]{2,14})[”」》’\"]")
+
+# Question words and function words that say nothing about the content asked for.
+STOPWORDS = set(
+    """
+    的 了 是 吗 呢 吧 啊 呀 么 哪 哪些 哪个 哪家 哪年 哪一年 哪天 哪一天 哪种 哪类 什么 多少 几 几个
+    怎么 怎样 如何 为什么 为何 谁 有 在 和 与 及 或 对 对于 中 上 下 被 把 给 这 那 这份 这个 那个
+    该 其 请问 请 报告 研报 本报告 提到 提及 介绍 一下 是否 有没有 还有 别的 其他 其它 另外 更多
+    分别 各 各自 一共 共 总共 大概 大约 约 叫 叫做 称为 名字 名称 情况 相关 具体 主要 哪里 何时
+    什么时候 时候 多大 多高 多久 能否 可以 吗 么 个 之 也 都 就 又 还 会 要 想 知道 告诉 我 你 我们
+    列出 列举 说说 讲讲 给出 所有 全部 些 一些
+    what which who whom whose when where why how is are was were be been being the a an of in on
+    at to for from by with and or did does do into about as that this these those it its there
+    their they them list tell me please give name named
+    """.split()
+)
+
+# POS tags (jieba) of words that never carry the content: pronouns, particles, prepositions,
+# conjunctions, modal particles, interjections, punctuation, measure words, adverbs.
+_SKIP_POS = ("r", "u", "p", "c", "y", "e", "x", "q", "d", "w", "o", "zg", "uj", "ul")
+# Predicates count, but a missing verb never decides that the report lacks the answer.
+_SOFT_POS = ("v", "a", "ad", "vd", "f")
+
+
+def contains(term: str, norm_text: str) -> bool:
+    """Whether a normalized term occurs in normalized text; Latin terms as whole words."""
+    if term.isascii() and term[:1].isalnum():
+        # a word boundary where the character class changes: "2022" in "2022e", "pe" in "pe2023e"
+        before = "0-9." if term[0].isdigit() else "a-z"
+        after = "0-9" if term[-1].isdigit() else "a-z"
+        if re.search(rf"(?<![{before}]){re.escape(term)}(?![{after}])", norm_text):
+            return True
+        return len(term) >= 5 and term in norm_text.replace(" ", "")  # "openai" ~ "open ai"
+    return term in norm_text
+
+
+def _is_question_word(word: str) -> bool:
+    """哪一年, 哪家, 几层, 几个 …: asks for the answer, says nothing about where it is."""
+    return word.startswith("哪") or (word.startswith("几") and len(word) <= 2)
+
+
+def normalize(text: str) -> str:
+    """Form used for matching: lower case, no hyphens inside words, and spaces kept only
+    between two Latin letters/digits ("32k tokens", "pe 2023e")."""
+    text = text.lower()
+    text = re.sub(r"(?<=\w)-(?=\w)", "", text)
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", text)
+
+
+def squash(text: str) -> str:
+    """``normalize`` without any spaces: "Open AI" and "OpenAI" compare equal."""
+    return normalize(text).replace(" ", "")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def is_mostly_latin(text: str) -> bool:
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    return latin > len(_CJK_RE.findall(text)) * 2
+
+
+def domain_words(texts: Iterable[str], cells: Iterable[str]) -> set[str]:
+    """Words of the report's own vocabulary: short table cells and quoted names."""
+    words: set[str] = set()
+    for cell in cells:
+        cell = cell.strip()
+        if 2 <= len(cell) <= 12 and has_cjk(cell) and not re.search(r"[，。；;,]", cell):
+            words.add(cell)
+    for text in texts:
+        for m in _QUOTED_RE.finditer(text):
+            if has_cjk(m.group(1)):
+                words.add(m.group(1).strip())
+    return words
+
+
+@dataclass
+class Term:
+    text: str  # normalized
+    weight: float
+    soft: bool = False  # a predicate: may be missing without blocking an answer
+    prior: bool = False  # from an earlier turn of the chat
+    proper: bool = False  # written with capitals in the question (PaLM, NetEase)
+
+
+class Tokenizer:
+    """A private jieba tokenizer (the global one is left alone) that knows the domain words."""
+
+    def __init__(self, words: Iterable[str] = ()):
+        self.jieba = jieba.Tokenizer()
+        self.jieba.initialize()
+        for w in sorted(set(words)):
+            self.jieba.add_word(w, tag="nz")
+        self.pos = jieba.posseg.POSTokenizer(self.jieba)
+
+    def _runs(self, text: str):
+        """Yield (is_latin, piece) runs of ``text``."""
+        pos = 0
+        for m in _LATIN_RE.finditer(text):
+            if m.start() > pos:
+                yield False, text[pos:m.start()]
+            yield True, m.group(0)
+            pos = m.end()
+        if pos < len(text):
+            yield False, text[pos:]
+
+    def tokens(self, text: str) -> list[str]:
+        """Search tokens for BM25: Latin words whole, Chinese words and their sub-words."""
+        out: list[str] = []
+        for latin, piece in self._runs(text):
+            if latin:
+                out.append(normalize(piece))
+                continue
+            for w in self.jieba.cut_for_search(piece):
+                w = w.strip()
+                if w and (has_cjk(w) or w.isalnum()) and w not in STOPWORDS:
+                    out.append(w.lower())
+        return out
+
+    def subwords(self, word: str) -> list[str]:
+        return [w for w in self.jieba.cut_for_search(word) if len(w) >= 2 and w != word]
+
+    def terms(self, question: str) -> list[Term]:
+        """Content terms of a question (weights before IDF)."""
+        seen: dict[str, Term] = {}
+        for latin, piece in self._runs(question):
+            if latin:
+                t = normalize(piece)
+                if t not in STOPWORDS and (len(t) > 1 or t.isdigit()):
+                    proper = any(c.isupper() for c in piece) and not question.startswith(piece)
+                    seen.setdefault(t, Term(t, 1.0, proper=proper))
+                continue
+            for pair in self.pos.cut(piece):
+                w, flag = pair.word.strip(), pair.flag
+                if not w or w in STOPWORDS or not has_cjk(w) or _is_question_word(w):
+                    continue
+                if flag != "nz" and (len(w) < 2 or flag.startswith(_SKIP_POS)):
+                    continue
+                soft = flag in _SOFT_POS
+                t = normalize(w)
+                seen.setdefault(t, Term(t, 0.5 if soft else 1.0, soft))
+        return list(seen.values())
+
+
+class TermStats:
+    """Document frequencies of terms over the answer units (sentences and table rows)."""
+
+    def __init__(self, unit_texts: list[str]):
+        self.texts = [normalize(t) for t in unit_texts]
+        self.n = len(self.texts)
+        self._cache: dict[str, float] = {}
+
+    def idf(self, term: str) -> float:
+        if term not in self._cache:
+            df = sum(contains(term, t) for t in self.texts)
+            self._cache[term] = math.log(1 + self.n / (1 + df))
+        return self._cache[term]
+
+    @property
+    def max_idf(self) -> float:
+        return math.log(1 + self.n)
+
+    def known(self, term: str) -> bool:
+        return self.idf(term) < self.max_idf
