@@ -39,7 +39,7 @@ class Query:
     search_text: str
     terms: list[Term]
     followup: str = ""  # "" | "more" (more of the same) | "sub" (same question, new subject)
-    exclude: set[str] = field(default_factory=set)  # unit texts already given in the chat
+    shown: str = ""  # normalized earlier answer: what "还有别的吗" must not repeat
     previous: str = ""
 
 
@@ -68,14 +68,17 @@ def normalize_history(history) -> list[tuple[str, str]]:
     return pairs
 
 
-def understand(retriever: Retriever, question: str, history=None) -> Query:
+def understand(retriever: Retriever, question: str, history=None, depth: int = 3) -> Query:
     question = question.strip()
     terms = retriever.tokenizer.terms(question)
     pairs = normalize_history(history)
-    if not pairs:
+    if not pairs or depth == 0:
         return Query(question, question, terms)
     prev_q, prev_a = pairs[-1]
-    prev_terms = retriever.tokenizer.terms(prev_q)
+    # the earlier question as it was understood in its own context (follow-ups chain)
+    prev = understand(retriever, prev_q, pairs[:-1], depth - 1)
+    prev_terms = prev.terms
+    prev_q = prev.search_text
     # a content term of the new question that the report knows, and that the earlier
     # question did not have, makes it a question of its own unless it is worded as a follow-up
     own = [t for t in terms if not t.soft and retriever.stats.known(t.text)]
@@ -84,17 +87,17 @@ def understand(retriever: Retriever, question: str, history=None) -> Query:
     if not is_followup:
         return Query(question, question, terms)
     have = {t.text for t in terms}
-    prior = [Term(t.text, t.weight * PRIOR_WEIGHT, t.soft, prior=True)
-             for t in prev_terms if t.text not in have]
-    exclude = set()
-    if more:
-        exclude = {normalize(line) for line in prev_a.split("\n") if line.strip()}
+    # "微软呢？" after a question about 谷歌: the new name takes the old one's place
+    # (likewise a new year or number); everything else the earlier question asked stays
+    replaced = {t.kind for t in terms if t.kind and not more}
+    prior = [Term(t.text, t.weight * (1 if t.prior else PRIOR_WEIGHT), t.soft, prior=True, kind=t.kind)
+             for t in prev_terms if t.text not in have and t.kind not in replaced]
     return Query(
         question=question,
         search_text=f"{prev_q} {question}",
         terms=terms + prior,
         followup="more" if more else "sub",
-        exclude=exclude,
+        shown=normalize(prev_a) if more else "",
         previous=prev_q,
     )
 
@@ -166,16 +169,19 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -
     return out
 
 
-def _is_excluded(unit: Unit, exclude: set[str]) -> bool:
-    text = normalize(unit.text)
-    return any(text in line for line in exclude)
+def _already_shown(unit: Unit, shown: str) -> bool:
+    if not shown:
+        return False
+    if unit.chunk.kind == "row":
+        return all(normalize(v) in shown for _, v in unit.chunk.cells if v)
+    return normalize(unit.text) in shown
 
 
 def select(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> tuple[list[Scored], list[Scored]]:
     """(chosen units, all scored units) for a question."""
     scored = score_units(retriever, query, chunks)
     ok = [s for s in scored if not s.blocked and s.coverage >= MIN_COVERAGE
-          and not _is_excluded(s.unit, query.exclude)]
+          and not _already_shown(s.unit, query.shown)]
     if not ok:
         return [], scored
     # best coverage first; then higher-ranked chunks, then single sentences over pairs

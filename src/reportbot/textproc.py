@@ -35,6 +35,8 @@ STOPWORDS = set(
 # POS tags (jieba) of words that never carry the content: pronouns, particles, prepositions,
 # conjunctions, modal particles, interjections, punctuation, measure words, adverbs.
 _SKIP_POS = ("r", "u", "p", "c", "y", "e", "x", "q", "d", "w", "o", "zg", "uj", "ul")
+# Names: people, places, organisations, the report's own domain words.
+_NAME_POS = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 # Predicates count, but a missing verb never decides that the report lacks the answer.
 _SOFT_POS = ("v", "a", "ad", "vd", "f")
 
@@ -100,6 +102,7 @@ class Term:
     soft: bool = False  # a predicate: may be missing without blocking an answer
     prior: bool = False  # from an earlier turn of the chat
     proper: bool = False  # written with capitals in the question (PaLM, NetEase)
+    kind: str = ""  # "entity" (a name), "number", or "" (anything else)
 
 
 class Tokenizer:
@@ -147,7 +150,8 @@ class Tokenizer:
                 t = normalize(piece)
                 if t not in STOPWORDS and (len(t) > 1 or t.isdigit()):
                     proper = any(c.isupper() for c in piece) and not question.startswith(piece)
-                    seen.setdefault(t, Term(t, 1.0, proper=proper))
+                    kind = "number" if t[0].isdigit() else "entity" if proper else ""
+                    seen.setdefault(t, Term(t, 1.0, proper=proper, kind=kind))
                 continue
             for pair in self.pos.cut(piece):
                 w, flag = pair.word.strip(), pair.flag
@@ -157,7 +161,8 @@ class Tokenizer:
                     continue
                 soft = flag in _SOFT_POS
                 t = normalize(w)
-                seen.setdefault(t, Term(t, 0.5 if soft else 1.0, soft))
+                kind = "entity" if flag in _NAME_POS else ""
+                seen.setdefault(t, Term(t, 0.5 if soft else 1.0, soft, kind=kind))
         return list(seen.values())
 
 

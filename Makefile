@@ -1,0 +1,30 @@
+# The two commands of the README:
+#   make run    set up (first time only), build the index, start the web chat
+#   make test   set up (first time only, browser included), run the whole test suite
+VENV ?= .venv
+export ANONYMIZED_TELEMETRY = False
+export GRADIO_ANALYTICS_ENABLED = False
+export HF_HUB_OFFLINE = 1
+
+.PHONY: run test setup setup-browser ingest eval bench
+
+run: setup
+	$(VENV)/bin/reportbot serve
+
+test: setup-browser
+	$(VENV)/bin/python -m pytest
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh --browser
+
+ingest: setup
+	$(VENV)/bin/reportbot ingest
+
+eval: setup
+	$(VENV)/bin/reportbot eval ../shared/eval/dev.jsonl
+
+bench: setup
+	$(VENV)/bin/python benchmarks/bench.py

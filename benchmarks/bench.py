@@ -1,0 +1,90 @@
+"""Benchmark: ingest time, retrieve/ask latency (p50/p95) and peak memory.
+
+    .venv/bin/python benchmarks/bench.py [--questions FILE.jsonl] [--repeat N]
+
+Builds a fresh index of ./corpus in a temporary folder, so it measures a cold ingest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+FALLBACK = ["哪些公司接入了文心一言？", "谷歌PaLM模型的参数量是多少？", "报告提示了哪些风险？",
+            "芒果超媒2023年的预测PE是多少？", "字节跳动大模型的参数量是多少？"]
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    fn(*args)
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--questions", default=str(DEFAULT_QUESTIONS))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--corpus", default=str(ROOT / "corpus"))
+    args = ap.parse_args()
+
+    qpath = Path(args.questions)
+    questions = ([json.loads(line)["q"] for line in qpath.read_text().splitlines() if line.strip()]
+                 if qpath.exists() else FALLBACK)
+
+    from reportbot import ReportBot, Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        bot = ReportBot(Settings(corpus_dir=args.corpus, index_dir=Path(tmp) / "index", llm_model=None))
+        startup = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        report = bot.ingest()
+        ingest = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        bot.ingest()
+        reingest = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        bot.retrieve(questions[0])  # builds the keyword index once
+        first_query = time.perf_counter() - t0
+
+        retrieve_ms, ask_ms = [], []
+        for _ in range(args.repeat):
+            for q in questions:
+                retrieve_ms.append(timed(bot.retrieve, q, 5))
+                ask_ms.append(timed(bot.ask, q))
+
+    result = {
+        "chunks": report.chunks,
+        "model_load_s": round(startup, 2),
+        "ingest_s": round(ingest, 2),
+        "reingest_unchanged_s": round(reingest, 3),
+        "first_query_s": round(first_query, 2),
+        "queries": len(retrieve_ms),
+        "retrieve_ms_p50": round(pct(retrieve_ms, 0.5), 1),
+        "retrieve_ms_p95": round(pct(retrieve_ms, 0.95), 1),
+        "ask_ms_p50": round(pct(ask_ms, 0.5), 1),
+        "ask_ms_p95": round(pct(ask_ms, 0.95), 1),
+        "ask_ms_mean": round(statistics.mean(ask_ms), 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Command line: reportbot ingest | ask | retrieve | eval | serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import warnings
+
+from .config import ConfigError, Settings
+
+
+def _bot(args):
+    from .bot import ReportBot
+
+    overrides = {}
+    if args.corpus:
+        overrides["corpus_dir"] = args.corpus
+    if args.index:
+        overrides["index_dir"] = args.index
+    settings = Settings(**overrides)
+    return ReportBot(settings)
+
+
+def _ensure_index(bot, quiet: bool = False) -> None:
+    """Build or refresh the index when the corpus changed (cheap when nothing did)."""
+    if not bot.settings.corpus_dir.is_dir() and bot.index.count():
+        return  # a ready index with no corpus folder beside it: use it as it is
+    if bot.needs_ingest():
+        report = bot.ingest()
+        if not quiet:
+            print(report.summary(), file=sys.stderr)
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_ingest(args) -> int:
+    bot = _bot(args)
+    report = bot.ingest()
+    if args.json:
+        _print_json({
+            "added": report.added, "updated": report.updated, "removed": report.removed,
+            "unchanged": report.unchanged, "rebuilt": report.rebuilt, "chunks": report.chunks,
+            "errors": [{"file": f, "reason": r} for f, r in report.errors],
+        })
+    else:
+        print(report.summary())
+    return 1 if report.errors else 0
+
+
+def cmd_ask(args) -> int:
+    bot = _bot(args)
+    _ensure_index(bot, quiet=args.json)
+    answer = bot.ask(args.question)
+    if args.json:
+        _print_json(answer.to_dict())
+    else:
+        print(answer.text)
+        if answer.citations:
+            print()
+            for c in answer.citations:
+                print(f"[{c.n}] {c.location}")
+                print("    " + c.quote.replace("\n", "\n    "))
+    return 0
+
+
+def cmd_retrieve(args) -> int:
+    bot = _bot(args)
+    _ensure_index(bot, quiet=args.json)
+    hits = bot.retrieve(args.question, k=args.k)
+    if args.json:
+        _print_json([h.to_dict() for h in hits])
+    else:
+        for i, h in enumerate(hits, 1):
+            where = h.section + (f" › 表「{h.table}」" if h.table else "")
+            if h.kind == "row":
+                where += f" 第{h.row_no}行"
+            if h.page:
+                where += f" › 第{h.page}页"
+            print(f"{i}. [{h.kind}] {h.score:.4f}  {h.source} › {where}")
+            print("   " + h.text.replace("\n", "\n   ")[:400])
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate, load_items
+
+    items = load_items(args.file)
+    bot = _bot(args)
+    _ensure_index(bot, quiet=True)
+    result = evaluate(bot, items)
+    if args.json:
+        _print_json({"metrics": result.metrics(), "rows": result.rows})
+    else:
+        print(result.table())
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .web import serve
+
+    bot = _bot(args)
+    _ensure_index(bot)
+    auth = None
+    if args.auth:
+        user, _, password = args.auth.partition(":")
+        if not user or not password:
+            raise ConfigError("--auth takes USER:PASSWORD")
+        auth = (user, password)
+    serve(bot, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportbot", description="Cited question answering over research reports."
+    )
+    parser.add_argument("--corpus", help="folder of reports (default: $REPORTBOT_CORPUS_DIR or ./corpus)")
+    parser.add_argument("--index", help="index folder (default: $REPORTBOT_INDEX_DIR or ./index)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="build or update the index from the corpus folder")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("retrieve", help="show the chunks retrieved for a question")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=5, help="how many chunks (default 5)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_retrieve)
+
+    p = sub.add_parser("eval", help="hit@k, MRR and answer accuracy on a JSONL QA file")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the web chat")
+    p.add_argument("--host", default=None, help="default $REPORTBOT_HOST or 127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help="default $REPORTBOT_PORT or 7860")
+    p.add_argument("--auth", default=None, help="USER:PASSWORD (default $REPORTBOT_AUTH)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.verbose:
+        logging.basicConfig(level=logging.ERROR)
+        warnings.filterwarnings("ignore")
+        _quiet_progress()
+    else:
+        logging.basicConfig(level=logging.INFO)
+    from .bot import InputError
+    from .evaluate import EvalFileError
+    from .loaders import LoadError
+
+    try:
+        return args.func(args)
+    except (InputError, ConfigError, LoadError, EvalFileError, RuntimeError) as exc:
+        print(f"reportbot: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _quiet_progress() -> None:
+    import os
+
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except Exception:  # pragma: no cover - optional quieting only
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

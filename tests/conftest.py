@@ -1,0 +1,70 @@
+"""Shared fixtures: one real index (real m3e-small model, real Chroma) of the bundled report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+REPORT = CORPUS / "njzq_aigc_2023.txt"
+DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def corpus_copy(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    shutil.copy(REPORT, folder / REPORT.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def bot(corpus_copy, tmp_path_factory):
+    from reportbot import ReportBot, Settings
+
+    settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path_factory.mktemp("index"),
+                        llm_model=None)
+    b = ReportBot(settings)
+    report = b.ingest()
+    assert report.added == [REPORT.name] and not report.errors
+    return b
+
+
+def make_pdf(pages: list[str]) -> bytes:
+    """A small valid PDF with one line of Helvetica text per page."""
+    objects: list[bytes] = []
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(len(pages)))
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
+    font_id = 3 + 2 * len(pages)
+    for i, text in enumerate(pages):
+        content_id = 4 + 2 * i
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+        )
+        lines = text.split("\n")
+        ops = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(
+            f"({line.replace('(', '[').replace(')', ']')}) Tj T*" for line in lines
+        ) + " ET"
+        stream = ops.encode("latin-1")
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

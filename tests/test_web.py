@@ -1,0 +1,118 @@
+"""The web chat: a real Gradio server on 127.0.0.1, driven by gradio_client and by a real
+headless Chromium (Debian's /usr/bin/chromium through Playwright)."""
+
+import shutil
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+QUESTION = "哪些公司接入了文心一言？"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(bot):
+    from reportbot.web import serve
+
+    port = free_port()
+    app = serve(bot, host="127.0.0.1", port=port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    from gradio_client import Client
+
+    return Client(server, verbose=False)
+
+
+def test_named_api_endpoint_returns_the_answer_object(client):
+    data = client.predict(QUESTION, None, api_name="/ask")
+    assert data["found"] is True and "巨人网络" in data["text"]
+    cite = data["citations"][0]
+    assert cite["n"] == 1 and cite["kind"] == "row" and "文心一言" in cite["quote"]
+
+
+def test_api_follow_up_with_history(client):
+    first = client.predict("芒果超媒2023年的预测PE是多少？", None, api_name="/ask")
+    follow = client.predict("2022年呢？", [["芒果超媒2023年的预测PE是多少？", first["text"]]],
+                            api_name="/ask")
+    assert follow["found"] and "40.31" in follow["text"]
+
+
+def test_api_rejects_bad_input_with_a_message(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="empty"):
+        client.predict("   ", None, api_name="/ask")
+    with pytest.raises(AppError, match="1000"):
+        client.predict("问" * 1200, None, api_name="/ask")
+
+
+def test_concurrent_users_are_all_answered(client):
+    questions = [QUESTION, "报告提示了哪些风险？", "DeepMusic是哪一年成立的？",
+                 "谷歌PaLM模型的参数量是多少？", "扩散模型是哪一年提出的？", "华为在哪一天发布了盘古大模型？"]
+    jobs = [client.submit(q, None, api_name="/ask") for q in questions]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        results = list(pool.map(lambda j: j.result(timeout=300), jobs))
+    assert [r["question"] for r in results] == questions
+    assert all(r["found"] for r in results)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make setup does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield b
+        b.close()
+
+
+def test_browser_user_asks_and_sees_the_cited_row(browser, server, bot, tmp_path):
+    expected = bot.ask(QUESTION).citations[0]
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    page.goto(server)
+    # the start screen offers the example question
+    page.get_by_text(QUESTION).first.wait_for(timeout=30000)
+    box = page.locator("#question textarea")
+    box.fill(QUESTION)
+    box.press("Enter")
+    chat = page.locator("#chat")
+    bubble = chat.locator(".message.bot, [data-testid='bot']").last
+    bubble.get_by_text("巨人网络").first.wait_for(timeout=60000)
+    # the footnote names the table row the answer came from
+    chat.get_by_text(f"第{expected.row_no}行").first.wait_for(timeout=30000)
+    assert expected.table in chat.inner_text()
+    # the sources panel quotes the row itself
+    page.get_by_text("来源原文").click()
+    sources = page.locator("#sources")
+    sources.get_by_text("文心一言").first.wait_for(timeout=10000)
+    assert expected.row in sources.inner_text()
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    page.close()
+
+
+def test_browser_empty_question_gets_a_message_not_a_crash(browser, server):
+    page = browser.new_page()
+    page.goto(server)
+    box = page.locator("#question textarea")
+    box.wait_for(timeout=30000)
+    page.locator("#send").click()
+    page.get_by_text("请输入问题").first.wait_for(timeout=15000)
+    assert "Traceback" not in page.content()
+    page.close()
