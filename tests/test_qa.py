@@ -94,3 +94,11 @@ def test_dev_set_metrics(bot):
     assert m["hit@5"] >= 0.9
     assert m["mrr@10"] >= 0.8
     assert m["answer_accuracy"] >= 0.85
+
+
+def test_a_lead_in_sentence_brings_its_list(bot):
+    answer = bot.ask("AI在营销方面的赋能体现在哪些方面？")
+    assert answer.found
+    lines = [line for line in answer.text.split("\n") if line.strip().startswith("- ")]
+    assert len(lines) == 4  # "体现在四个方面：" and the four points after it
+    assert "虚拟人" in answer.citations[0].quote

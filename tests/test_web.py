@@ -93,7 +93,7 @@ def test_browser_user_asks_and_sees_the_cited_row(browser, server, bot, tmp_path
     box.fill(QUESTION)
     box.press("Enter")
     chat = page.locator("#chat")
-    bubble = chat.locator(".message.bot, [data-testid='bot']").last
+    bubble = chat.locator(".message.bot").last
     bubble.get_by_text("巨人网络").first.wait_for(timeout=60000)
     # the footnote names the table row the answer came from
     chat.get_by_text(f"第{expected.row_no}行").first.wait_for(timeout=30000)
@@ -104,6 +104,26 @@ def test_browser_user_asks_and_sees_the_cited_row(browser, server, bot, tmp_path
     sources.get_by_text("文心一言").first.wait_for(timeout=10000)
     assert expected.row in sources.inner_text()
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    page.close()
+
+
+def test_browser_follow_up_is_read_in_context(browser, server):
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    page.goto(server)
+    box = page.locator("#question textarea")
+    box.wait_for(timeout=30000)
+    chat = page.locator("#chat")
+    box.fill("芒果超媒2023年的预测PE是多少？")
+    box.press("Enter")
+    chat.get_by_text("31.02").first.wait_for(timeout=60000)
+    page.wait_for_function("document.querySelector('#question textarea').value === ''")
+    box.fill("2022年呢？")
+    box.press("Enter")
+    bots = chat.locator(".message.bot")
+    bots.nth(1).get_by_text("[1]").first.wait_for(timeout=60000)  # the second answer is done
+    # the follow-up is answered for the same company, with the 2022 figure first
+    assert bots.nth(1).inner_text().startswith("PE 2022E")
+    assert "芒果超媒" in bots.nth(1).inner_text()
     page.close()
 
 

@@ -21,7 +21,7 @@ MIN_COVERAGE = 0.55  # share of the question's weighted terms a unit must cover
 BLOCK_SHARE = 0.5  # a missing term this heavy (vs. the heaviest) means "not in the report"
 TIE_MARGIN = 0.08  # units this close to the best one are listed too
 MAX_UNITS = 8
-CANDIDATE_CHUNKS = 10
+CANDIDATE_CHUNKS = 15
 PRIOR_WEIGHT = 0.6
 
 NOT_FOUND = "报告中没有找到能回答这个问题的内容。"
@@ -177,6 +177,10 @@ def _already_shown(unit: Unit, shown: str) -> bool:
     return normalize(unit.text) in shown
 
 
+def _merit(s: Scored) -> float:
+    return 0.8 * s.coverage + 0.2 * s.body
+
+
 def select(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> tuple[list[Scored], list[Scored]]:
     """(chosen units, all scored units) for a question."""
     scored = score_units(retriever, query, chunks)
@@ -184,15 +188,16 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> tup
           and not _already_shown(s.unit, query.shown)]
     if not ok:
         return [], scored
-    # best coverage first; then higher-ranked chunks, then single sentences over pairs
-    ok.sort(key=lambda s: (-round(s.coverage, 6), -round(s.body, 6), s.rank, s.unit.pair, s.unit.pos))
-    best = ok[0].coverage
+    # best coverage first, what the unit's own text covers counting a little extra; then
+    # higher-ranked chunks, then single sentences over pairs
+    ok.sort(key=lambda s: (-round(_merit(s), 6), s.rank, s.unit.pair, s.unit.pos))
+    best = _merit(ok[0])
     # matched only through the heading: the question is about a whole section, so give
     # the opening sentence of each of its paragraphs rather than every sentence
     section_level = ok[0].coverage - ok[0].ctx < 1e-9
     chosen: list[Scored] = []
     for s in ok:
-        if s.coverage < best - TIE_MARGIN or len(chosen) >= MAX_UNITS:
+        if _merit(s) < best - TIE_MARGIN or len(chosen) >= MAX_UNITS:
             break
         if section_level and not s.unit.first:
             continue
@@ -221,6 +226,24 @@ def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
     return f"{header}：{value}（{rest}）" if rest else f"{header}：{value}"
 
 
+def _list_after(retriever: Retriever, unit: Unit, limit: int = 8) -> list[str]:
+    """The list a lead-in sentence announces ("体现在四个方面：" and the lines after it)."""
+    if not unit.text.rstrip().endswith(("：", ":")) or unit.pair:
+        return []
+    lines = unit.chunk.body.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.rstrip().endswith(unit.text.rstrip())), None)
+    if at is None:
+        return []
+    items = lines[at + 1:at + 1 + limit]
+    if len(items) < limit:  # the list may go on in the next chunk of the same section
+        order = [c for c in retriever.chunks if c.source == unit.chunk.source]
+        pos = order.index(unit.chunk)
+        if pos + 1 < len(order) and order[pos + 1].section == unit.chunk.section \
+                and order[pos + 1].kind == "text":
+            items += order[pos + 1].body.split("\n")[:limit - len(items)]
+    return [i for i in items if i.strip()]
+
+
 def _citation(n: int, chunk: StoredChunk, quote: str) -> Citation:
     return Citation(n=n, source=chunk.source, section=chunk.section, page=chunk.page,
                     quote=quote, kind=chunk.kind, table=chunk.table, row=chunk.row,
@@ -244,7 +267,14 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
         cid = s.unit.chunk.id
         n = numbers.setdefault(cid, len(numbers) + 1)
         quotes.setdefault(cid, []).append(s.unit.text)
-        text = _row_text(s.unit, weighted) if s.unit.chunk.kind == "row" else s.unit.text
+        if s.unit.chunk.kind == "row":
+            text = _row_text(s.unit, weighted)
+        else:
+            text = s.unit.text
+            items = _list_after(retriever, s.unit)
+            if items:
+                quotes[cid].extend(items)
+                text += "\n" + "\n".join(f"  - {item}" for item in items)
         lines.append(f"{text} [{n}]")
     citations = []
     for cid, n in numbers.items():

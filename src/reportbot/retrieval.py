@@ -12,6 +12,7 @@ from .store import Index, StoredChunk
 from .textproc import TermStats, Tokenizer, domain_words, normalize
 
 RRF_K = 60
+MAX_ROWS_PER_TABLE = 4
 
 
 @dataclass
@@ -100,8 +101,20 @@ class Retriever:
             for rank, (cid, _) in enumerate(ranking):
                 if cid in self.by_id:
                     fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
-        return [(self.by_id[cid], score) for cid, score in best]
+        # keep the list diverse: rows share their table's caption and headers, so one table
+        # can otherwise fill every slot; its whole-table chunk still stands for the rest
+        out: list[tuple[StoredChunk, float]] = []
+        per_table: dict[str, int] = {}
+        for cid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            chunk = self.by_id[cid]
+            if chunk.kind == "row":
+                per_table[chunk.table_id] = per_table.get(chunk.table_id, 0) + 1
+                if per_table[chunk.table_id] > MAX_ROWS_PER_TABLE:
+                    continue
+            out.append((chunk, score))
+            if len(out) == k:
+                break
+        return out
 
 
 def section_title(section: str) -> str:
