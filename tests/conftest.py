@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,12 @@ def bot(corpus_copy, tmp_path_factory):
     report = b.ingest()
     assert report.added == [REPORT.name] and not report.errors
     return b
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def make_pdf(pages: list[str]) -> bytes:

@@ -2,19 +2,14 @@
 headless Chromium (Debian's /usr/bin/chromium through Playwright)."""
 
 import shutil
-import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import free_port
+
 CHROMIUM = "/usr/bin/chromium"
 QUESTION = "哪些公司接入了文心一言？"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +131,20 @@ def test_browser_empty_question_gets_a_message_not_a_crash(browser, server):
     page.get_by_text("请输入问题").first.wait_for(timeout=15000)
     assert "Traceback" not in page.content()
     page.close()
+
+
+def test_auth_protects_the_chat(bot):
+    from gradio_client import Client
+
+    from reportbot.web import serve
+
+    port = free_port()
+    app = serve(bot, host="127.0.0.1", port=port, auth=("analyst", "s3cret"), block=False)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        with pytest.raises(Exception):
+            Client(url, verbose=False).predict(QUESTION, None, api_name="/ask")
+        client = Client(url, auth=("analyst", "s3cret"), verbose=False)
+        assert client.predict(QUESTION, None, api_name="/ask")["found"] is True
+    finally:
+        app.close()
