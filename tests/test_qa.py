@@ -102,3 +102,22 @@ def test_a_lead_in_sentence_brings_its_list(bot):
     lines = [line for line in answer.text.split("\n") if line.strip().startswith("- ")]
     assert len(lines) == 4  # "体现在四个方面：" and the four points after it
     assert "虚拟人" in answer.citations[0].quote
+
+
+def test_english_terms_read_against_the_chinese_report():
+    from reportbot.textproc import english_terms
+
+    rest, terms = english_terms("What did Tencent release in May about the Justice (逆水寒) game?")
+    forms = {f for t in terms for f in t.forms}
+    assert {"腾讯", "发布", "5月", "游戏"} <= forms
+    assert "逆水寒" in rest and "Justice" not in rest and "Tencent" not in rest
+    _, terms = english_terms("What may happen?")  # "may" the verb is not the month
+    assert not terms
+
+
+def test_english_questions(bot):
+    answer = bot.ask("What did Tencent release in May?")
+    assert answer.found and "腾讯" in answer.text and "混元" in answer.text
+    assert answer.citations[0].kind == "row"
+    missing = bot.ask("What is the market cap of Tesla?")
+    assert not missing.found and "tesla" in missing.text.lower()

@@ -10,7 +10,7 @@ report does not have), it says so instead of guessing: ``found = False``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from .models import Answer, Citation
 from .retrieval import Retriever, Unit, section_title
@@ -68,12 +68,19 @@ def normalize_history(history) -> list[tuple[str, str]]:
     return pairs
 
 
+def _search_text(question: str, terms: list[Term]) -> str:
+    """What retrieval searches for: an English question also by its Chinese terms."""
+    if not is_mostly_latin(question):
+        return question
+    return " ".join([question, *(t.text for t in terms if has_cjk(t.text))])
+
+
 def understand(retriever: Retriever, question: str, history=None, depth: int = 3) -> Query:
     question = question.strip()
     terms = retriever.tokenizer.terms(question)
     pairs = normalize_history(history)
     if not pairs or depth == 0:
-        return Query(question, question, terms)
+        return Query(question, _search_text(question, terms), terms)
     prev_q, prev_a = pairs[-1]
     # the earlier question as it was understood in its own context (follow-ups chain)
     prev = understand(retriever, prev_q, pairs[:-1], depth - 1)
@@ -81,20 +88,20 @@ def understand(retriever: Retriever, question: str, history=None, depth: int = 3
     prev_q = prev.search_text
     # a content term of the new question that the report knows, and that the earlier
     # question did not have, makes it a question of its own unless it is worded as a follow-up
-    own = [t for t in terms if not t.soft and retriever.stats.known(t.text)]
+    own = [t for t in terms if not t.soft and retriever.stats.term_known(t)]
     more = bool(_MORE_RE.search(question))
     is_followup = more or bool(_ANAPHORA_RE.search(question)) or len(own) == 0
     if not is_followup:
-        return Query(question, question, terms)
+        return Query(question, _search_text(question, terms), terms)
     have = {t.text for t in terms}
     # "微软呢？" after a question about 谷歌: the new name takes the old one's place
     # (likewise a new year or number); everything else the earlier question asked stays
     replaced = {t.kind for t in terms if t.kind and not more}
-    prior = [Term(t.text, t.weight * (1 if t.prior else PRIOR_WEIGHT), t.soft, prior=True, kind=t.kind)
+    prior = [replace(t, weight=t.weight * (1 if t.prior else PRIOR_WEIGHT), prior=True)
              for t in prev_terms if t.text not in have and t.kind not in replaced]
     return Query(
         question=question,
-        search_text=f"{prev_q} {question}",
+        search_text=f"{prev_q} {_search_text(question, terms)}",
         terms=terms + prior,
         followup="more" if more else "sub",
         shown=normalize(prev_a) if more else "",
@@ -126,16 +133,20 @@ def _match(retriever: Retriever, term: str, norm: str) -> float:
     return 0.5 * sum(contains(s, norm) for s in subs) / len(subs)
 
 
+def _term_match(retriever: Retriever, term: Term, norm: str) -> float:
+    return max(_match(retriever, f, norm) for f in term.forms)
+
+
 def _weights(retriever: Retriever, query: Query) -> list[tuple[Term, float]]:
     stats = retriever.stats
     english = is_mostly_latin(query.question)
     out = []
     for t in query.terms:
-        if english and t.text.isascii() and not stats.known(t.text):
+        if english and t.text.isascii() and not t.proper and not stats.term_known(t):
             continue  # an English word we cannot match against a Chinese report
-        out.append((t, t.weight * stats.idf(t.text)))
-    if english and not any(has_cjk(t.text) or t.proper for t, _ in out):
-        return []  # no name the report knows ("model", "AI" are too generic to anchor on)
+        out.append((t, t.weight * stats.term_idf(t)))
+    if english and not any(has_cjk(t.text) or (t.proper and stats.term_known(t)) for t, _ in out):
+        return []  # no name or term the report knows: nothing to anchor an answer on
     return out
 
 
@@ -155,11 +166,11 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -
             seen.add(key)
             got, body, ctx, missing, blocked = 0.0, 0.0, 0.0, [], False
             for term, w in weighted:
-                m = _match(retriever, term.text, unit.norm)
+                m = _term_match(retriever, term, unit.norm)
                 got += w * m
                 if m:
-                    body += w * _match(retriever, term.text, unit.body_norm)
-                    ctx += w * _match(retriever, term.text, unit.ctx_norm)
+                    body += w * _term_match(retriever, term, unit.body_norm)
+                    ctx += w * _term_match(retriever, term, unit.ctx_norm)
                 if m < 0.5:
                     missing.append(term.text)
                     may_block = not term.soft and not (term.prior and query.followup == "sub")
@@ -216,7 +227,9 @@ def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
     best, best_score = None, 0.0
     for i, (header, value) in enumerate(cells):
         h = normalize(header)
-        score = sum(w for t, w in weighted if contains(t.text, h) and not contains(t.text, normalize(value)))
+        v = normalize(value)
+        score = sum(w for t, w in weighted
+                    if any(contains(f, h) and not contains(f, v) for f in t.forms))
         if score > best_score:
             best, best_score = i, score
     if best is None:
