@@ -21,6 +21,7 @@ MIN_COVERAGE = 0.55  # share of the question's weighted terms a unit must cover
 BLOCK_SHARE = 0.5  # a missing term this heavy (vs. the heaviest) means "not in the report"
 TIE_MARGIN = 0.08  # units this close to the best one are listed too
 MAX_UNITS = 8
+MAX_TABLE_ROWS = 40  # a list question over one table may take all its rows
 CANDIDATE_CHUNKS = 15
 PRIOR_WEIGHT = 0.6
 
@@ -206,9 +207,13 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> tup
     # matched only through the heading: the question is about a whole section, so give
     # the opening sentence of each of its paragraphs rather than every sentence
     section_level = ok[0].coverage - ok[0].ctx < 1e-9
+    table = ok[0].unit.chunk.table_id if ok[0].unit.chunk.kind == "row" else None
     chosen: list[Scored] = []
     for s in ok:
-        if _merit(s) < best - TIE_MARGIN or len(chosen) >= MAX_UNITS:
+        if _merit(s) < best - TIE_MARGIN:
+            break
+        one_table = table and all(c.unit.chunk.table_id == table for c in [*chosen, s])
+        if len(chosen) >= (MAX_TABLE_ROWS if one_table else MAX_UNITS):
             break
         if section_level and not s.unit.first:
             continue
