@@ -1,12 +1,11 @@
 """Ingestion into a real Chroma index with the real model: incremental and idempotent."""
 
-import shutil
 
 import pytest
 
 from reportbot import ReportBot, Settings
 
-from conftest import REPORT, make_pdf
+from conftest import make_pdf
 
 
 @pytest.fixture()

@@ -135,6 +135,7 @@ def test_browser_empty_question_gets_a_message_not_a_crash(browser, server):
 
 def test_auth_protects_the_chat(bot):
     from gradio_client import Client
+    from gradio_client.exceptions import AuthenticationError
 
     from reportbot.web import serve
 
@@ -142,8 +143,10 @@ def test_auth_protects_the_chat(bot):
     app = serve(bot, host="127.0.0.1", port=port, auth=("analyst", "s3cret"), block=False)
     url = f"http://127.0.0.1:{port}/"
     try:
-        with pytest.raises(Exception):
-            Client(url, verbose=False).predict(QUESTION, None, api_name="/ask")
+        with pytest.raises(AuthenticationError):
+            Client(url, verbose=False)
+        with pytest.raises(ValueError, match="Could not login"):
+            Client(url, auth=("analyst", "wrong"), verbose=False)
         client = Client(url, auth=("analyst", "s3cret"), verbose=False)
         assert client.predict(QUESTION, None, api_name="/ask")["found"] is True
     finally:
