@@ -10,9 +10,10 @@ import pytest
 from conftest import DEV_SET
 
 
-def run(args, env_dirs, check=True):
+def run(args, env_dirs, check=True, **extra_env):
     corpus, index = env_dirs
-    env = {**os.environ, "REPORTBOT_CORPUS_DIR": str(corpus), "REPORTBOT_INDEX_DIR": str(index)}
+    env = {**os.environ, "REPORTBOT_CORPUS_DIR": str(corpus), "REPORTBOT_INDEX_DIR": str(index),
+           **extra_env}
     proc = subprocess.run([sys.executable, "-m", "reportbot.cli", *args], capture_output=True,
                           text=True, env=env, timeout=600)
     if check:
@@ -66,3 +67,22 @@ def test_eval_reports_metrics(dirs, tmp_path):
     bad.write_text('{"q": "ok"}\nnot json\n', encoding="utf-8")
     proc = run(["eval", str(bad)], dirs, check=False)
     assert proc.returncode == 2 and "bad.jsonl:2" in proc.stderr
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(dirs):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = run(["serve", "--port", str(port)], dirs, check=False)
+    assert proc.returncode == 2
+    assert "another --port" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unreachable_chat_model_is_a_clear_error(dirs):
+    proc = run(["ask", "哪些公司接入了文心一言？"], dirs, check=False, REPORTBOT_LLM_MODEL="x",
+               REPORTBOT_LLM_BASE_URL="http://127.0.0.1:9/v1", REPORTBOT_LLM_API_KEY="k")
+    assert proc.returncode == 1
+    assert "reportbot: error:" in proc.stderr and "Traceback" not in proc.stderr

@@ -110,7 +110,11 @@ def cmd_serve(args) -> int:
         if not user or not password:
             raise ConfigError("--auth takes USER:PASSWORD")
         auth = (user, password)
-    serve(bot, host=args.host, port=args.port, auth=auth)
+    try:
+        serve(bot, host=args.host, port=args.port, auth=auth)
+    except OSError as exc:
+        reason = str(exc).split(". You can")[0].rstrip(".")
+        raise ConfigError(f"cannot start the web chat ({reason}); choose another --port") from exc
     return 0
 
 
@@ -171,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a chat model or Chroma server that is down, and the like
+        if args.verbose:
+            raise
+        print(f"reportbot: error: {type(exc).__name__}: {exc} (run with -v for details)",
+              file=sys.stderr)
+        return 1
 
 
 def _quiet_progress() -> None:

@@ -56,12 +56,17 @@ def build_app(bot: ReportBot) -> gr.Blocks:
                              {"role": "assistant", "content": "…"}]
         yield history, "", gr.update()
         answer = None
-        for part in bot.stream(question, prior):
-            if isinstance(part, Answer):
-                answer = part
-            else:
-                history[-1] = {"role": "assistant", "content": part}
-                yield history, "", gr.update()
+        try:
+            for part in bot.stream(question, prior):
+                if isinstance(part, Answer):
+                    answer = part
+                else:
+                    history[-1] = {"role": "assistant", "content": part}
+                    yield history, "", gr.update()
+        except Exception as exc:  # e.g. the chat model is unreachable: say so, keep the question
+            gr.Warning(f"出错了，请稍后再试：{type(exc).__name__}: {exc}")
+            yield prior, question, gr.update()
+            return
         history[-1] = {"role": "assistant", "content": answer.text + footnotes(answer)}
         yield history, "", sources_markdown(answer)
 
@@ -111,7 +116,6 @@ def serve(bot: ReportBot, host: str | None = None, port: int | None = None,
     app = build_app(bot)
     # a queue with no size limit: concurrent users wait their turn, none is turned away
     app.queue(default_concurrency_limit=2, max_size=None)
-    print(f"reportbot chat on http://{host}:{port}", flush=True)
     app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block,
                show_error=True, footer_links=["api"], ssr_mode=False)
     return app
