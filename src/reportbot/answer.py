@@ -121,13 +121,14 @@ class Scored:
     rank: int
 
 
-def _match(retriever: Retriever, term: str, norm: str) -> float:
+def _match(retriever: Retriever, term: str, norm: str, name: bool = False) -> float:
     """1 for the term itself; partial credit for its parts. Chinese compounds are
-    head-final (股票代码 → 代码, 上市公司 → 公司), so the head alone earns most."""
+    head-final (股票代码 → 代码, 上市公司 → 公司), so the head alone earns most; but a
+    name is matched whole (恺英网络 is not 盛天网络)."""
     if contains(term, norm):
         return 1.0
     subs = [normalize(s) for s in retriever.tokenizer.subwords(term)]
-    if not subs:
+    if not subs or name:
         return 0.0
     if term.endswith(subs[-1]) and contains(subs[-1], norm):
         return 0.6
@@ -135,7 +136,8 @@ def _match(retriever: Retriever, term: str, norm: str) -> float:
 
 
 def _term_match(retriever: Retriever, term: Term, norm: str) -> float:
-    return max(_match(retriever, f, norm) for f in term.forms)
+    name = term.kind == "entity"
+    return max(_match(retriever, f, norm, name) for f in term.forms)
 
 
 def _weights(retriever: Retriever, query: Query) -> list[tuple[Term, float]]:

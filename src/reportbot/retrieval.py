@@ -9,7 +9,7 @@ from rank_bm25 import BM25Okapi
 
 from .parse import SEP, split_sentences
 from .store import Index, StoredChunk
-from .textproc import TermStats, Tokenizer, domain_words, normalize
+from .textproc import TermStats, Tokenizer, attribute_words, domain_words, normalize
 
 RRF_K = 60
 MAX_ROWS_PER_TABLE = 4
@@ -63,10 +63,11 @@ class Retriever:
     def refresh(self) -> None:
         self.chunks = self.index.all_chunks()
         self.by_id = {c.id: c for c in self.chunks}
-        cells = [x for c in self.chunks for cell in c.cells for x in cell]
+        values = [v for c in self.chunks for _, v in c.cells]
+        headers = [h for c in self.chunks for h, _ in c.cells]
         headings = [part for c in self.chunks for part in re.split(r"[：:、› ]+", c.section)]
-        words = domain_words([c.body for c in self.chunks], cells + headings)
-        self.tokenizer = Tokenizer(words)
+        self.tokenizer = Tokenizer(domain_words([c.body for c in self.chunks], values),
+                                   attribute_words(headers + headings))
         corpus = [self.tokenizer.tokens(c.text) for c in self.chunks]
         self.bm25 = BM25Okapi(corpus) if corpus else None
         self.rows_of: dict[str, list[StoredChunk]] = {}

@@ -17,6 +17,7 @@ jieba.setLogLevel(logging.WARNING)
 
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&+][A-Za-z0-9]+)*|\d+(?:\.\d+)?")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_SYNONYMS_FILE = Path(__file__).with_name("synonyms_zh.txt")
 _QUOTED_RE = re.compile(r"[“「《‘\"]([^”」》’\"]{2,14})[”」》’\"]")
 
 # Question words and function words that say nothing about the content asked for.
@@ -27,7 +28,7 @@ STOPWORDS = set(
     该 其 请问 请 报告 研报 本报告 提到 提及 介绍 一下 是否 有没有 还有 别的 其他 其它 另外 更多
     分别 各 各自 一共 共 总共 大概 大约 约 叫 叫做 称为 名字 名称 情况 相关 具体 主要 哪里 何时
     什么时候 时候 多大 多高 多久 能否 可以 吗 么 个 之 也 都 就 又 还 会 要 想 知道 告诉 我 你 我们
-    列出 列举 说说 讲讲 给出 所有 全部 些 一些
+    列出 列举 说说 讲讲 给出 所有 全部 些 一些 方面 意思 含义 做了 做
     what which who whom whose when where why how is are was were be been being the a an of in on
     at to for from by with and or did does do into about as that this these those it its there
     their they them list tell me please give name named show find explain describe summarize
@@ -56,9 +57,14 @@ def contains(term: str, norm_text: str) -> bool:
     return term in norm_text
 
 
+_ANSWER_TYPE_CUES = {"什么", "哪些", "多少", "几", "何种", "哪", "什么样"}
+_HOW_MUCH = {"多长", "多长时间", "多久", "多大", "多高", "多远", "多少倍", "多少钱", "多少次", "几倍"}
+
+
 def _is_question_word(word: str) -> bool:
-    """哪一年, 哪家, 几层, 几个 …: asks for the answer, says nothing about where it is."""
-    return word.startswith("哪") or (word.startswith("几") and len(word) <= 2)
+    """哪一年, 哪家, 几层, 多少倍, 多长时间 …: asks for the answer, says nothing about where it is."""
+    return (word.startswith(("哪", "多少")) or (word.startswith("几") and len(word) <= 2)
+            or word in _HOW_MUCH)
 
 
 def normalize(text: str) -> str:
@@ -84,18 +90,37 @@ def is_mostly_latin(text: str) -> bool:
     return latin > len(_CJK_RE.findall(text)) * 2
 
 
-def domain_words(texts: Iterable[str], cells: Iterable[str]) -> set[str]:
-    """Words of the report's own vocabulary: short table cells and quoted names."""
-    words: set[str] = set()
-    for cell in cells:
-        cell = cell.strip()
-        if 2 <= len(cell) <= 12 and has_cjk(cell) and not re.search(r"[，。；;,]", cell):
-            words.add(cell)
+def _short_word(text: str) -> bool:
+    text = text.strip()
+    return 2 <= len(text) <= 12 and has_cjk(text) and not re.search(r"[，。；;,\s]", text)
+
+
+def domain_words(texts: Iterable[str], values: Iterable[str]) -> set[str]:
+    """Names from the report: short table cells and quoted names (“混元”, 《逆水寒》)."""
+    words = {v.strip() for v in values if _short_word(v)}
     for text in texts:
         for m in _QUOTED_RE.finditer(text):
-            if has_cjk(m.group(1)):
+            if has_cjk(m.group(1)) and _short_word(m.group(1)):
                 words.add(m.group(1).strip())
     return words
+
+
+def attribute_words(headers: Iterable[str]) -> set[str]:
+    """Table headers and heading parts: what is asked about (参数量, 提出时间), not names."""
+    return {h.strip() for h in headers if _short_word(h)}
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Chinese report vocabulary that means the same (比例 / 占比), from synonyms_zh.txt."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in _SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        group = tuple(normalize(w) for w in line.split("|"))
+        for w in group:
+            out[w] = tuple(x for x in group if x != w)
+    return out
 
 
 @dataclass
@@ -116,10 +141,13 @@ class Term:
 class Tokenizer:
     """A private jieba tokenizer (the global one is left alone) that knows the domain words."""
 
-    def __init__(self, words: Iterable[str] = ()):
+    def __init__(self, names: Iterable[str] = (), attributes: Iterable[str] = ()):
         self.jieba = jieba.Tokenizer()
         self.jieba.initialize()
-        for w in sorted(set(words)):
+        names = set(names)
+        for w in sorted(set(attributes) - names):
+            self.jieba.add_word(w, tag="n")
+        for w in sorted(names):
             self.jieba.add_word(w, tag="nz")
         self.pos = jieba.posseg.POSTokenizer(self.jieba)
 
@@ -165,16 +193,24 @@ class Tokenizer:
                     kind = "number" if t[0].isdigit() else "entity" if proper else ""
                     seen.setdefault(t, Term(t, 1.0, proper=proper, kind=kind))
                 continue
+            after_question_word = False
             for pair in self.pos.cut(piece):
                 w, flag = pair.word.strip(), pair.flag
-                if not w or w in STOPWORDS or not has_cjk(w) or _is_question_word(w):
+                if _is_question_word(w) or w in _ANSWER_TYPE_CUES:
+                    after_question_word = True
+                    continue
+                if not w or w in STOPWORDS or not has_cjk(w):
                     continue
                 if flag != "nz" and (len(w) < 2 or flag.startswith(_SKIP_POS)):
                     continue
-                soft = flag in _SOFT_POS
+                # a noun right after 哪些/什么 names the kind of answer wanted (哪些领域,
+                # 哪家公司): the report need not use that word, so it may be missing
+                soft = flag in _SOFT_POS or (after_question_word and flag.startswith("n"))
+                after_question_word = False
                 t = normalize(w)
                 kind = "entity" if flag in _NAME_POS else ""
-                seen.setdefault(t, Term(t, 0.5 if soft else 1.0, soft, kind=kind))
+                seen.setdefault(t, Term(t, 0.5 if soft else 1.0, soft, kind=kind,
+                                        alts=synonyms().get(t, ())))
         return list(seen.values())
 
 
