@@ -19,7 +19,7 @@ from .textproc import Term, contains, has_cjk, is_mostly_latin, normalize
 
 MIN_COVERAGE = 0.55  # share of the question's weighted terms a unit must cover
 BLOCK_SHARE = 0.5  # a missing term this heavy (vs. the heaviest) means "not in the report"
-TIE_MARGIN = 0.08  # units this close to the best one are listed too
+TIE_MARGIN = 0.05  # units this close to the best one are listed too
 MAX_UNITS = 8
 MAX_TABLE_ROWS = 40  # a list question over one table may take all its rows
 CANDIDATE_CHUNKS = 15
@@ -136,8 +136,7 @@ def _match(retriever: Retriever, term: str, norm: str, name: bool = False) -> fl
 
 
 def _term_match(retriever: Retriever, term: Term, norm: str) -> float:
-    name = term.kind == "entity"
-    return max(_match(retriever, f, norm, name) for f in term.forms)
+    return max(_match(retriever, f, norm, term.exact) for f in term.forms)
 
 
 def _weights(retriever: Retriever, query: Query) -> list[tuple[Term, float]]:
@@ -157,7 +156,6 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -
     weighted = _weights(retriever, query)
     if not weighted:
         return []
-    total = sum(w for _, w in weighted)
     heavy = max((w for t, w in weighted if not t.soft), default=0.0)
     seen: set[tuple[str, str]] = set()
     out: list[Scored] = []
@@ -167,10 +165,13 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -
             if key in seen:
                 continue
             seen.add(key)
-            got, body, ctx, missing, blocked = 0.0, 0.0, 0.0, [], False
+            got, body, ctx, total, missing, blocked = 0.0, 0.0, 0.0, 0.0, [], False
             for term, w in weighted:
                 m = _term_match(retriever, term, unit.norm)
                 got += w * m
+                # a soft term (a verb, or the kind of answer wanted) that is missing
+                # costs half its weight: the report may well say it in other words
+                total += w * (m + (1 - m) * (0.5 if term.soft else 1.0))
                 if m:
                     body += w * _term_match(retriever, term, unit.body_norm)
                     ctx += w * _term_match(retriever, term, unit.ctx_norm)
@@ -219,9 +220,9 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> tup
             break
         if section_level and not s.unit.first:
             continue
-        if any(s.unit.chunk.id == c.unit.chunk.id and (s.unit.text in c.unit.text or c.unit.text in s.unit.text)
+        if any(s.unit.chunk.id == c.unit.chunk.id and set(s.unit.parts) & set(c.unit.parts)
                for c in chosen):
-            continue  # overlaps a unit already chosen (a sentence and its pair)
+            continue  # shares a sentence with a unit already chosen (a sentence and its pair)
         chosen.append(s)
     return chosen, scored
 

@@ -25,12 +25,15 @@ class Unit:
     pos: int  # position within its chunk
     pair: bool = False  # two sentences
     first: bool = False  # first sentence of its paragraph
+    parts: tuple[str, ...] = ()  # the sentences it is made of
     norm: str = ""
     body_norm: str = ""
     ctx_norm: str = ""
 
     def __post_init__(self) -> None:
-        self.body_norm = normalize(self.text)
+        # a row's own text includes its table's caption: the caption names what the row is
+        own = f"{self.chunk.table}\n{self.text}" if self.chunk.kind == "row" else self.text
+        self.body_norm = normalize(own)
         self.ctx_norm = normalize(self.context)
         self.norm = self.ctx_norm + "\n" + self.body_norm
 
@@ -40,16 +43,17 @@ def _units_of(chunk: StoredChunk) -> list[Unit]:
     often sits in the previous sentence of the same paragraph)."""
     context = chunk.section + (f" 表：{chunk.table}" if chunk.table else "")
     if chunk.kind == "row":
-        return [Unit(chunk, chunk.body, context, 0, first=True)]
+        return [Unit(chunk, chunk.body, context, 0, first=True, parts=(chunk.body,))]
     if chunk.kind == "table":
         return []
     out: list[Unit] = []
     for line in chunk.body.split("\n"):
         sents = split_sentences(line)
         for i, sent in enumerate(sents):
-            out.append(Unit(chunk, sent, context, len(out), first=i == 0))
+            out.append(Unit(chunk, sent, context, len(out), first=i == 0, parts=(sent,)))
             if i:
-                out.append(Unit(chunk, sents[i - 1] + sent, context, len(out), pair=True))
+                out.append(Unit(chunk, sents[i - 1] + sent, context, len(out), pair=True,
+                                parts=(sents[i - 1], sent)))
     return out
 
 

@@ -132,6 +132,7 @@ class Term:
     proper: bool = False  # written with capitals in the question (PaLM, NetEase)
     kind: str = ""  # "entity" (a name), "number", or "" (anything else)
     alts: tuple[str, ...] = ()  # other forms that count as the same term (translations)
+    exact: bool = False  # a name: only the whole name counts (恺英网络 is not 盛天网络)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -191,7 +192,7 @@ class Tokenizer:
                 if t not in STOPWORDS and (len(t) > 1 or t.isdigit()):
                     proper = any(c.isupper() for c in piece)
                     kind = "number" if t[0].isdigit() else "entity" if proper else ""
-                    seen.setdefault(t, Term(t, 1.0, proper=proper, kind=kind))
+                    seen.setdefault(t, Term(t, 1.0, proper=proper, kind=kind, exact=proper))
                 continue
             after_question_word = False
             for pair in self.pos.cut(piece):
@@ -205,12 +206,13 @@ class Tokenizer:
                     continue
                 # a noun right after 哪些/什么 names the kind of answer wanted (哪些领域,
                 # 哪家公司): the report need not use that word, so it may be missing
-                soft = flag in _SOFT_POS or (after_question_word and flag.startswith("n"))
+                predicate = flag in _SOFT_POS
+                soft = predicate or (after_question_word and flag.startswith("n"))
                 after_question_word = False
                 t = normalize(w)
                 kind = "entity" if flag in _NAME_POS else ""
-                seen.setdefault(t, Term(t, 0.5 if soft else 1.0, soft, kind=kind,
-                                        alts=synonyms().get(t, ())))
+                seen.setdefault(t, Term(t, 0.5 if predicate else 1.0, soft, kind=kind,
+                                        alts=synonyms().get(t, ()), exact=flag == "nz"))
         return list(seen.values())
 
 
@@ -276,7 +278,7 @@ def english_terms(question: str) -> tuple[str, list[Term]]:
             english = normalize(question[words[i].start():words[i + n - 1].end()])
             english = re.sub(r"['’]s$", "", english)
             terms.append(Term(forms[0], 0.5 if soft else 1.0, soft,
-                              kind="entity" if tag == "e" else "",
+                              kind="entity" if tag == "e" else "", exact=tag == "e",
                               alts=tuple(dict.fromkeys(forms[1:] + (english,)))))
             spans.append((words[i].start(), words[i + n - 1].end()))
             i += n
