@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 REPORT = CORPUS / "njzq_aigc_2023.txt"
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +37,22 @@ def bot(corpus_copy, tmp_path_factory):
     report = b.ingest()
     assert report.added == [REPORT.name] and not report.errors
     return b
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make setup does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield b
+        b.close()
 
 
 def free_port() -> int:

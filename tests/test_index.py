@@ -98,3 +98,34 @@ def test_missing_corpus_folder_is_a_clear_error(tmp_path):
     bot = ReportBot(Settings(corpus_dir=tmp_path / "nope", index_dir=tmp_path / "index"))
     with pytest.raises(LoadError, match="nope"):
         bot.ingest()
+
+
+REPORT_HTML = """<html><head><meta charset="utf-8"><style>
+body { font-family: "Noto Sans CJK SC", sans-serif } .page { page-break-after: always }
+</style></head><body>
+<div class="page"><h1>示例证券 云计算行业报告</h1><p>行业评级：增持</p>
+<h2>第一部分 市场概况</h2><p>2023年中国云计算市场规模达到6165亿元，同比增长35.5%。</p></div>
+<div><h2>➤ 主要公司</h2><table border="1">
+<tr><th>公司</th><th>代码</th><th>业务</th></tr>
+<tr><td>甲科技</td><td>600001.SH</td><td>公有云服务</td></tr>
+<tr><td>乙网络</td><td>000002.SZ</td><td>数据中心建设</td></tr>
+</table></div></body></html>"""
+
+
+def test_chinese_pdf_printed_by_a_browser(browser, small_bot):
+    """A real-world PDF: Chinese text and a table, printed by Chromium, read by pypdf."""
+    bot, corpus = small_bot
+    page = browser.new_page()
+    page.set_content(REPORT_HTML)
+    page.pdf(path=str(corpus / "cloud.pdf"))
+    page.close()
+    assert "cloud.pdf" in bot.ingest().added
+
+    market = bot.ask("2023年中国云计算市场规模是多少？")
+    assert market.found and "6165亿元" in market.text
+    assert market.citations[0].page == 1 and market.citations[0].source == "cloud.pdf"
+
+    row = bot.ask("乙网络的业务是什么？")
+    assert row.found and "数据中心建设" in row.text
+    cite = row.citations[0]
+    assert cite.kind == "row" and cite.page == 2 and "乙网络" in cite.row

@@ -50,3 +50,10 @@ def test_encrypted_pdf_is_refused_clearly(tmp_path):
     with pytest.raises(LoadError) as err:
         load_pages(path)
     assert "locked.pdf" in str(err.value) and "encrypted" in str(err.value)
+
+
+def test_radical_code_points_from_pdf_extraction_are_repaired():
+    from reportbot.loaders import fix_radicals
+
+    assert fix_radicals("⾏业评级 同⽐增⻓ 数据中⼼") == "行业评级 同比增长 数据中心"
+    assert fix_radicals("行业评级：推荐，（正常）") == "行业评级：推荐，（正常）"

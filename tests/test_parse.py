@@ -79,3 +79,16 @@ def test_pages_are_kept_on_chunks():
     chunks = parse_pages(pages, "x.pdf")
     assert {(c.page, c.body) for c in chunks} == {(1, "第一页的内容。"), (2, "第二页的内容。")}
     assert all(c.section == "概览" for c in chunks)
+
+
+def test_pdf_tables_without_tabs_are_recovered_but_prose_is_not():
+    text = ("➤ 主要公司\n公司 代码 业务\n甲科技 600001.SH 公有云服务\n乙网络 000002.SZ 数据中心建设\n"
+            "示例证券 行业深度报告\n第一部分 市场概况\n")
+    chunks = parse_pages([Page(3, text)], "x.pdf")
+    rows = [c for c in chunks if c.kind == "row"]
+    assert [dict(r.cells)["业务"] for r in rows] == ["公有云服务", "数据中心建设"]
+    assert all(r.page == 3 for r in rows)
+    texts = [c.body for c in chunks if c.kind == "text"]
+    assert any("示例证券 行业深度报告" in t for t in texts)
+    # the same lines in a text file are not guessed at: only tabs and pipes make tables there
+    assert not [c for c in parse_pages([Page(None, text)], "x.txt") if c.kind == "row"]

@@ -1,14 +1,12 @@
 """The web chat: a real Gradio server on 127.0.0.1, driven by gradio_client and by a real
 headless Chromium (Debian's /usr/bin/chromium through Playwright)."""
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conftest import free_port
 
-CHROMIUM = "/usr/bin/chromium"
 QUESTION = "哪些公司接入了文心一言？"
 
 
@@ -60,22 +58,6 @@ def test_concurrent_users_are_all_answered(client):
         results = list(pool.map(lambda j: j.result(timeout=300), jobs))
     assert [r["question"] for r in results] == questions
     assert all(r["found"] for r in results)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make setup does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield b
-        b.close()
 
 
 def test_browser_user_asks_and_sees_the_cited_row(browser, server, bot, tmp_path):

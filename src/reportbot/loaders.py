@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 SUPPORTED = {".txt", ".md", ".markdown", ".pdf"}
+
+
+# PDF text extraction often yields radical code points (⾏, ⻓) where the text has the
+# ordinary characters (行, 长): Kangxi radicals have a compatibility mapping (NFKC); the
+# simplified forms of the CJK Radicals Supplement do not, so they are listed here.
+_RADICALS_SUPPLEMENT = dict(zip(
+    "⺁⺌⺟⺠⺧⺫⺮⺼⻁⻄⻅⻆⻉⻊⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻨⻩⻬⻮⻰⻳",
+    "厂小母民牛目竹肉虎西见角贝足车長长门雨青韦页风飞食马骨鬼鱼鸟麦黄齐齿龙龟",
+))
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+_RADICALS.update({ord(k): v for k, v in _RADICALS_SUPPLEMENT.items()})
+
+
+def fix_radicals(text: str) -> str:
+    """Replace radical code points by the characters they stand for."""
+    return text.translate(_RADICALS)
 
 
 class LoadError(Exception):
@@ -50,7 +67,7 @@ def load_pages(path: Path) -> list[Page]:
         ) from exc
     if "\x00" in text:
         raise LoadError(path, "looks like a binary file, not text")
-    return [Page(None, text)]
+    return [Page(None, fix_radicals(text))]
 
 
 def _load_pdf(path: Path, data: bytes) -> list[Page]:
@@ -70,7 +87,8 @@ def _load_pdf(path: Path, data: bytes) -> list[Page]:
                 raise LoadError(path, f"the PDF is encrypted and cannot be opened ({exc})") from exc
             if not ok:
                 raise LoadError(path, "the PDF is encrypted with a password; decrypt it first")
-        pages = [Page(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
+        pages = [Page(i + 1, fix_radicals(page.extract_text() or ""))
+                 for i, page in enumerate(reader.pages)]
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:

@@ -212,6 +212,8 @@ class _Parser:
     def feed(self, pages: list[Page]) -> list[Chunk]:
         for page in pages:
             lines = page.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if page.number is not None:
+                lines = _spaced_tables(lines)
             self._feed_page(lines, page.number)
             self.flush_text()
         return self.chunks
@@ -283,6 +285,31 @@ class _Parser:
         while i < len(lines) and not lines[i].strip():
             i += 1
         return i < len(lines) and lines[i].lstrip().startswith(("- ", "* ", "• "))
+
+
+def _spaced_tables(lines: list[str], min_rows: int = 3, min_cells: int = 3) -> list[str]:
+    """PDF text loses the tabs of a table: a run of lines that split on spaces into the
+    same number of cells (at least three lines of three cells, some Chinese) is taken to be
+    a table and its cells are joined by tabs again."""
+    out = list(lines)
+    counts = [len(line.split()) if "\t" not in line and _has_cjk(line) else 0 for line in lines]
+    i = 0
+    while i < len(lines):
+        n = counts[i]
+        j = i
+        while j < len(lines) and n >= min_cells and counts[j] == n:
+            j += 1
+        if j - i >= min_rows:
+            for k in range(i, j):
+                out[k] = "\t".join(lines[k].split())
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _has_cjk(text: str) -> bool:
+    return re.search(r"[\u3400-\u9fff]", text) is not None
 
 
 def _split_long(text: str, limit: int) -> list[str]:
