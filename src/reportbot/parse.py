@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .loaders import Page
 
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"
