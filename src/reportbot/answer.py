@@ -23,6 +23,7 @@ TIE_MARGIN = 0.05  # units this close to the best one are listed too
 MAX_UNITS = 8
 MAX_TABLE_ROWS = 40  # a list question over one table may take all its rows
 CANDIDATE_CHUNKS = 15
+LLM_SOURCES = 6  # chunks given to a chat model
 PRIOR_WEIGHT = 0.6
 
 NOT_FOUND = "报告中没有找到能回答这个问题的内容。"
@@ -42,6 +43,11 @@ class Query:
     followup: str = ""  # "" | "more" (more of the same) | "sub" (same question, new subject)
     shown: str = ""  # normalized earlier answer: what "还有别的吗" must not repeat
     previous: str = ""
+
+    @property
+    def asked(self) -> str:
+        """The question as understood, for Answer.question."""
+        return f"{self.previous} → {self.question}" if self.previous else self.question
 
 
 def normalize_history(history) -> list[tuple[str, str]]:
@@ -152,8 +158,8 @@ def _weights(retriever: Retriever, query: Query) -> list[tuple[Term, float]]:
     return out
 
 
-def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> list[Scored]:
-    weighted = _weights(retriever, query)
+def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
+                weighted: list[tuple[Term, float]]) -> list[Scored]:
     if not weighted:
         return []
     heavy = max((w for t, w in weighted if not t.soft), default=0.0)
@@ -196,9 +202,10 @@ def _merit(s: Scored) -> float:
     return 0.8 * s.coverage + 0.2 * s.body
 
 
-def select(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> tuple[list[Scored], list[Scored]]:
+def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
+           weighted: list[tuple[Term, float]]) -> tuple[list[Scored], list[Scored]]:
     """(chosen units, all scored units) for a question."""
-    scored = score_units(retriever, query, chunks)
+    scored = score_units(retriever, query, chunks, weighted)
     ok = [s for s in scored if not s.blocked and s.coverage >= MIN_COVERAGE
           and not _already_shown(s.unit, query.shown)]
     if not ok:
@@ -272,13 +279,13 @@ def _citation(n: int, chunk: StoredChunk, quote: str) -> Citation:
 
 
 def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> Answer:
-    asked = query.question if not query.previous else f"{query.previous} → {query.question}"
+    asked = query.asked
     if not query.terms:
         return Answer(NO_TERMS, False, [], asked)
-    chosen, scored = select(retriever, query, chunks)
+    weighted = _weights(retriever, query)
+    chosen, scored = select(retriever, query, chunks, weighted)
     if not chosen:
         return Answer(_not_found_text(query, scored), False, [], asked)
-    weighted = _weights(retriever, query)
     # read in report order; one citation number per chunk
     chosen.sort(key=lambda s: (s.unit.chunk.source, s.unit.chunk.order, s.unit.pos))
     numbers: dict[str, int] = {}
@@ -360,7 +367,7 @@ def llm_messages(query: Query, chunks: list[StoredChunk], history) -> list[tuple
 
 
 def llm_answer(text: str, query: Query, chunks: list[StoredChunk]) -> Answer:
-    asked = query.question if not query.previous else f"{query.previous} → {query.question}"
+    asked = query.asked
     if "NOT_FOUND" in text or not text.strip():
         return Answer(NOT_FOUND, False, [], asked)
     used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text) if 1 <= int(n) <= len(chunks)})

@@ -105,7 +105,7 @@ class ReportBot:
         query, chunks = state["query"], state["chunks"]
         if self._llm is None:
             return ans.extractive_answer(self.retriever, query, chunks)
-        chunks = chunks[:6]
+        chunks = chunks[:ans.LLM_SOURCES]
         reply = self._llm.invoke(ans.llm_messages(query, chunks, state["history"]))
         return ans.llm_answer(str(reply.content), query, chunks)
 
@@ -124,7 +124,7 @@ class ReportBot:
                 yield text
             yield answer
             return
-        chunks = state["chunks"][:6]
+        chunks = state["chunks"][:ans.LLM_SOURCES]
         text = ""
         for part in self._llm.stream(ans.llm_messages(state["query"], chunks, history)):
             text += str(part.content)
