@@ -123,3 +123,17 @@ def test_english_questions(bot):
     assert answer.citations[0].kind == "row"
     missing = bot.ask("What is the market cap of Tesla?")
     assert not missing.found and "tesla" in missing.text.lower()
+
+
+def test_what_is_the_report_about_lists_its_parts(bot):
+    answer = bot.ask("这份报告讲了什么？")
+    assert answer.found
+    parts = {c.section.split(" › ")[0] for c in bot.retriever.chunks}
+    for part in parts:
+        assert part in answer.text
+    assert len(answer.citations) == len(parts)
+
+
+def test_greeting_gets_a_hint_not_an_answer(bot):
+    answer = bot.ask("你好")
+    assert not answer.found and "例如" in answer.text

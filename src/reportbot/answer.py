@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .models import Answer, Citation
+from .parse import SEP
 from .retrieval import Retriever, Unit, section_title
 from .store import StoredChunk
 from .textproc import Term, contains, has_cjk, is_mostly_latin, normalize
@@ -29,6 +30,9 @@ PRIOR_WEIGHT = 0.6
 NOT_FOUND = "报告中没有找到能回答这个问题的内容。"
 NO_TERMS = "请提一个与报告内容相关的具体问题，例如：哪些公司接入了文心一言？"
 
+_OVERVIEW_RE = re.compile(
+    r"报告|讲|内容|概要|摘要|总结|大纲|结构|目录|overview|summary|summari[sz]e|about|outline", re.I
+)
 _MORE_RE = re.compile(r"还有|别的|其他|其它|更多|另外|此外")
 _ANAPHORA_RE = re.compile(r"^(那|那么|它|它们|他们|其|该|这些|那些|这个|那个)|呢[？?]?$")
 
@@ -254,6 +258,32 @@ def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
     return f"{header}：{value}（{rest}）" if rest else f"{header}：{value}"
 
 
+def overview_answer(retriever: Retriever, asked: str) -> Answer:
+    """What the report is about: its parts and their headings, each part cited."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    by_source: dict[str, list[StoredChunk]] = {}
+    for c in retriever.chunks:
+        by_source.setdefault(c.source, []).append(c)
+    for source, chunks in by_source.items():
+        parts: dict[str, list[str]] = {}
+        first: dict[str, StoredChunk] = {}
+        for c in chunks:
+            part, _, heading = c.section.partition(SEP)
+            first.setdefault(part, c)
+            if heading and heading not in parts.setdefault(part, []):
+                parts[part].append(heading)
+            parts.setdefault(part, [])
+        if len(by_source) > 1:
+            lines.append(f"{source}：")
+        for part, headings in parts.items():
+            n = len(citations) + 1
+            c = first[part]
+            citations.append(_citation(n, c, c.body.split("\n")[0]))
+            lines.append(f"- {part}" + (f"：{'；'.join(headings)}" if headings else "") + f" [{n}]")
+    return Answer("报告的结构（各部分与小节）：\n" + "\n".join(lines), True, citations, asked)
+
+
 def _list_after(retriever: Retriever, unit: Unit, limit: int = 8) -> list[str]:
     """The list a lead-in sentence announces ("体现在四个方面：" and the lines after it)."""
     if not unit.text.rstrip().endswith(("：", ":")) or unit.pair:
@@ -281,6 +311,8 @@ def _citation(n: int, chunk: StoredChunk, quote: str) -> Citation:
 def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChunk]) -> Answer:
     asked = query.asked
     if not query.terms:
+        if _OVERVIEW_RE.search(query.question):
+            return overview_answer(retriever, asked)
         return Answer(NO_TERMS, False, [], asked)
     weighted = _weights(retriever, query)
     chosen, scored = select(retriever, query, chunks, weighted)

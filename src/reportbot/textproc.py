@@ -29,10 +29,12 @@ STOPWORDS = set(
     分别 各 各自 一共 共 总共 大概 大约 约 叫 叫做 称为 名字 名称 情况 相关 具体 主要 哪里 何时
     什么时候 时候 多大 多高 多久 能否 可以 吗 么 个 之 也 都 就 又 还 会 要 想 知道 告诉 我 你 我们
     列出 列举 说说 讲讲 给出 所有 全部 些 一些 方面 意思 含义 做了 做
+    你好 您好 谢谢 感谢 内容 主要内容 概要 摘要 总结 大纲 结构 目录 讲了 讲 主要观点
     what which who whom whose when where why how is are was were be been being the a an of in on
     at to for from by with and or did does do into about as that this these those it its there
     their they them list tell me please give name named show find explain describe summarize
-    summarise report according many much table tables chart figure section page mention mentioned can could would should will has have had
+    summarise report according many much table tables chart figure section page
+    hi hello thanks thank overview summary summarize summarise outline about mention mentioned can could would should will has have had
     """.split()
 )
 
