@@ -271,9 +271,9 @@ def overview_answer(retriever: Retriever, asked: str) -> Answer:
         for c in chunks:
             part, _, heading = c.section.partition(SEP)
             first.setdefault(part, c)
-            if heading and heading not in parts.setdefault(part, []):
-                parts[part].append(heading)
-            parts.setdefault(part, [])
+            headings = parts.setdefault(part, [])
+            if heading and heading not in headings:
+                headings.append(heading)
         if len(by_source) > 1:
             lines.append(f"{source}：")
         for part, headings in parts.items():
@@ -294,11 +294,12 @@ def _list_after(retriever: Retriever, unit: Unit, limit: int = 8) -> list[str]:
         return []
     items = lines[at + 1:at + 1 + limit]
     if len(items) < limit:  # the list may go on in the next chunk of the same section
-        order = [c for c in retriever.chunks if c.source == unit.chunk.source]
-        pos = order.index(unit.chunk)
-        if pos + 1 < len(order) and order[pos + 1].section == unit.chunk.section \
-                and order[pos + 1].kind == "text":
-            items += order[pos + 1].body.split("\n")[:limit - len(items)]
+        chunks = retriever.chunks  # in report order, file by file
+        pos = chunks.index(unit.chunk)
+        nxt = chunks[pos + 1] if pos + 1 < len(chunks) else None
+        if nxt and nxt.source == unit.chunk.source and nxt.section == unit.chunk.section \
+                and nxt.kind == "text":
+            items += nxt.body.split("\n")[:limit - len(items)]
     return [i for i in items if i.strip()]
 
 

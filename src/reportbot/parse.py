@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .loaders import Page
+from .textproc import has_cjk
 
 PARSER_VERSION = 4
 SEP = " › "
@@ -292,7 +293,7 @@ def _spaced_tables(lines: list[str], min_rows: int = 3, min_cells: int = 3) -> l
     same number of cells (at least three lines of three cells, some Chinese) is taken to be
     a table and its cells are joined by tabs again."""
     out = list(lines)
-    counts = [len(line.split()) if "\t" not in line and _has_cjk(line) else 0 for line in lines]
+    counts = [len(line.split()) if "\t" not in line and has_cjk(line) else 0 for line in lines]
     i = 0
     while i < len(lines):
         n = counts[i]
@@ -306,10 +307,6 @@ def _spaced_tables(lines: list[str], min_rows: int = 3, min_cells: int = 3) -> l
         else:
             i += 1
     return out
-
-
-def _has_cjk(text: str) -> bool:
-    return re.search(r"[\u3400-\u9fff]", text) is not None
 
 
 def _split_long(text: str, limit: int) -> list[str]:

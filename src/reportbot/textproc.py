@@ -33,8 +33,9 @@ STOPWORDS = set(
     what which who whom whose when where why how is are was were be been being the a an of in on
     at to for from by with and or did does do into about as that this these those it its there
     their they them list tell me please give name named show find explain describe summarize
-    summarise report according many much table tables chart figure section page
-    hi hello thanks thank overview summary summarize summarise outline about mention mentioned can could would should will has have had
+    summarise report according many much table tables chart figure section page hi hello
+    thanks thank overview summary outline mention mentioned can could would should will has
+    have had
     """.split()
 )
 
