@@ -13,6 +13,7 @@ from .config import Settings
 from .models import Answer, Hit
 from .retrieval import Retriever
 from .store import IngestReport, Index, StoredChunk
+from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES
 
 MAX_QUESTION_CHARS = 1000
 
@@ -87,6 +88,12 @@ class ReportBot:
                 self._retriever = Retriever(self.index)
             return self._retriever
 
+    def tables(self) -> list:
+        """Every table of the corpus as a pandas DataFrame of typed values (numbers as
+        floats, missing cells as None); ``df.attrs`` holds caption, source, section, page,
+        header paths and units."""
+        return [t.to_dataframe() for t in self.retriever.tables]
+
     # --- questions -------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 5) -> list[Hit]:
         question = check_question(question)
@@ -98,14 +105,23 @@ class ReportBot:
         question = check_question(inputs["question"])
         retriever = self.retriever
         query = ans.understand(retriever, question, inputs.get("history"))
-        found = retriever.search(query.search_text, ans.CANDIDATE_CHUNKS)
-        return {"query": query, "chunks": [c for c, _ in found], "history": inputs.get("history")}
+        found = retriever.search_scored(query.search_text, CANDIDATE_CHUNKS)
+        return {"query": query, "chunks": [c for c, _, _ in found],
+                "similarity": {c.id: sim for c, _, sim in found}, "history": inputs.get("history")}
+
+    def _offline_answer(self, state: dict) -> Answer:
+        """A computed answer when the question asks for a table operation, else a quote."""
+        query = state["query"]
+        computed = ans.computed_answer(self.retriever, query)
+        if computed is not None:
+            return computed
+        return ans.extractive_answer(self.retriever, query, state["chunks"], state["similarity"])
 
     def _answer(self, state: dict) -> Answer:
         query, chunks = state["query"], state["chunks"]
         if self._llm is None:
-            return ans.extractive_answer(self.retriever, query, chunks)
-        chunks = chunks[:ans.LLM_SOURCES]
+            return self._offline_answer(state)
+        chunks = chunks[:LLM_SOURCES]
         reply = self._llm.invoke(ans.llm_messages(query, chunks, state["history"]))
         return ans.llm_answer(str(reply.content), query, chunks)
 
@@ -124,7 +140,7 @@ class ReportBot:
                 yield text
             yield answer
             return
-        chunks = state["chunks"][:ans.LLM_SOURCES]
+        chunks = state["chunks"][:LLM_SOURCES]
         text = ""
         for part in self._llm.stream(ans.llm_messages(state["query"], chunks, history)):
             text += str(part.content)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .loaders import Page
 from .textproc import has_cjk
 
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"
@@ -50,6 +50,7 @@ class Chunk:
     row_no: int = 0  # 1-based data row number in its table
     cells: list[tuple[str, str]] = field(default_factory=list)  # (header, value) for rows
     order: int = 0
+    table_data: dict | None = None  # for whole tables: {"headers": [path…], "rows": [[cell…]…]}
 
     @property
     def text(self) -> str:
@@ -91,20 +92,22 @@ def _is_caption(line: str) -> bool:
     )
 
 
-def _flatten_headers(top: list[str], sub: list[str]) -> list[str]:
-    """Merge a spanning header row with the row below it."""
+def header_paths(top: list[str], sub: list[str]) -> list[tuple[str, ...]]:
+    """Merge a spanning header row with the row below it into a path per column:
+    "PE" over "2023E" → ("PE", "2023E(预测)")."""
     width = max(len(top), len(sub))
     top = top + [""] * (width - len(top))
     sub = sub + [""] * (width - len(sub))
-    out, current = [], ""
+    out: list[tuple[str, ...]] = []
+    current = ""
     for t, s in zip(top, sub):
         current = t or current
         if s:
             m = _YEAR_COL_RE.match(s)
             s_label = f"{s}({_YEAR_NOTE[m.group(2)]})" if m else s
-            out.append(f"{current} {s_label}".strip() if current and current != s else s_label)
+            out.append((current, s_label) if current and current != s else (s_label,))
         else:
-            out.append(t)
+            out.append((t,))
             current = t
     return out
 
@@ -174,19 +177,21 @@ class _Parser:
                 self.paras.append((" ".join(c for c in r if c), page))
             return
         self.flush_text()
-        header = rows[0]
         body = rows[1:]
-        if _is_subheader(header, body[0]):
-            header = _flatten_headers(header, body[0])
+        paths = [(h,) for h in rows[0]]
+        if _is_subheader(rows[0], body[0]):
+            paths = header_paths(rows[0], body[0])
             body = body[1:]
-        width = max(len(header), *(len(r) for r in body)) if body else len(header)
-        header = header + [""] * (width - len(header))
-        header = [h or f"列{i + 1}" for i, h in enumerate(header)]
+        width = max(len(paths), *(len(r) for r in body)) if body else len(paths)
+        paths = paths + [("",)] * (width - len(paths))
+        paths = [p if any(p) else (f"列{i + 1}",) for i, p in enumerate(paths)]
+        header = [" ".join(p for p in path if p) for path in paths]
         self.tables += 1
         table_id = f"t{self.tables}"
         caption = caption or self.heading or self.part or "表格"
         previous: list[str] = []
         lines = ["\t".join(header)]
+        kept: list[list[str]] = []
         row_no = 0
         for raw in body:
             raw = raw + [""] * (width - len(raw))
@@ -202,13 +207,16 @@ class _Parser:
             if not cells:
                 continue
             row_no += 1
+            kept.append(filled)
             label = " · ".join(v for _, v in cells[:2])
             body_text = "；".join(f"{h}：{v}" for h, v in cells)
             lines.append("\t".join(filled))
             self.add(Chunk("row", body_text, self.section, page, caption, table_id, label,
                            row_no, cells))
         if row_no:
-            self.add(Chunk("table", "\n".join(lines), self.section, page, caption, table_id))
+            typed = {"headers": [list(p) for p in paths], "rows": kept}
+            self.add(Chunk("table", "\n".join(lines), self.section, page, caption, table_id,
+                           table_data=typed))
 
     def feed(self, pages: list[Page]) -> list[Chunk]:
         for page in pages:

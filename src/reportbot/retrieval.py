@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from rank_bm25 import BM25Okapi
 
+from .dates import report_year
+from .lexicon import learn_aliases, metric_words, synonyms_for
 from .parse import SEP, split_sentences
 from .store import Index, StoredChunk
+from .tables import Table, table_from_dict
 from .textproc import TermStats, Tokenizer, attribute_words, domain_words, normalize
-
-RRF_K = 60
-MAX_ROWS_PER_TABLE = 4
+from .tuning import MAX_ROWS_PER_TABLE, RRF_K
 
 
 @dataclass
@@ -67,19 +68,47 @@ class Retriever:
     def refresh(self) -> None:
         self.chunks = self.index.all_chunks()
         self.by_id = {c.id: c for c in self.chunks}
-        values = [v for c in self.chunks for _, v in c.cells]
-        headers = [h for c in self.chunks for h, _ in c.cells]
-        headings = [part for c in self.chunks for part in re.split(r"[：:、› ]+", c.section)]
-        self.tokenizer = Tokenizer(domain_words([c.body for c in self.chunks], values),
-                                   attribute_words(headers + headings))
-        corpus = [self.tokenizer.tokens(c.text) for c in self.chunks]
-        self.bm25 = BM25Okapi(corpus) if corpus else None
         self.rows_of: dict[str, list[StoredChunk]] = {}
         for c in self.chunks:
             if c.kind == "row":
                 self.rows_of.setdefault(c.table_id, []).append(c)
+        self.tables = [self._table(c) for c in self.chunks if c.kind == "table" and c.table_data]
         self.units_of: dict[str, list[Unit]] = {c.id: _units_of(c) for c in self.chunks}
         self.stats = TermStats([u.norm for us in self.units_of.values() for u in us])
+        texts = [c.body for c in self.chunks if c.kind == "text"]
+        self.aliases = learn_aliases(self.tables, texts)
+        years = [report_year(src, [c.body for c in self.chunks if c.source == src and c.kind == "text"])
+                 for src in dict.fromkeys(c.source for c in self.chunks)]
+        # relative dates ("去年") are read against the newest report in the corpus
+        self.report_year = max((y for y in years if y), default=None)
+        values = [v for c in self.chunks for _, v in c.cells]
+        headers = [h for c in self.chunks for h, _ in c.cells]
+        headings = [part for c in self.chunks for part in re.split(r"[：:、› ]+", c.section)]
+        self.tokenizer = Tokenizer(domain_words([c.body for c in self.chunks], values),
+                                   attribute_words(headers + headings), expand=self.expand,
+                                   aliases=self.aliases.words(),
+                                   metrics=metric_words(self._measure_headers()))
+        corpus = [self.tokenizer.tokens(c.text) for c in self.chunks]
+        self.bm25 = BM25Okapi(corpus) if corpus else None
+
+    def _measure_headers(self) -> set[str]:
+        """Headers of the tables' number columns (参数量, 总市值, PE): the report's metrics."""
+        out = set()
+        for t in self.tables:
+            for col, path in enumerate(t.headers):
+                if t.numeric(col):
+                    out.update(p for p in path if p and not re.match(r"^(?:19|20)\d{2}", p))
+        return attribute_words(out)
+
+    def _table(self, chunk: StoredChunk) -> Table:
+        rows = self.rows_of.get(chunk.table_id, [])
+        return table_from_dict({**chunk.table_data, "id": chunk.table_id, "source": chunk.source,
+                                "caption": chunk.table, "section": chunk.section,
+                                "page": chunk.page, "row_ids": [r.id for r in rows]})
+
+    def expand(self, word: str) -> tuple[str, ...]:
+        """Other forms of a question word: its synonyms and, for a name, its aliases."""
+        return tuple(dict.fromkeys(self.aliases.forms(word) + synonyms_for(word, self.stats.known)))
 
     def units(self, chunk: StoredChunk) -> list[Unit]:
         if chunk.kind == "table":
@@ -98,17 +127,24 @@ class Retriever:
 
     def search(self, query: str, k: int = 5) -> list[tuple[StoredChunk, float]]:
         """Top ``k`` chunks for ``query`` with their fused (RRF) scores."""
+        return [(c, s) for c, s, _ in self.search_scored(query, k)]
+
+    def search_scored(self, query: str, k: int = 5) -> list[tuple[StoredChunk, float, float]]:
+        """Top ``k`` chunks with their fused score and their cosine similarity to the query
+        (0 for chunks found by keywords alone)."""
         if not self.chunks or not query.strip():
             return []
         pool = max(4 * k, 30)
         fused: dict[str, float] = {}
-        for ranking in (self.index.query(query, pool), self.keyword(query, pool)):
+        dense = self.index.query(query, pool)
+        similarity = dict(dense)
+        for ranking in (dense, self.keyword(query, pool)):
             for rank, (cid, _) in enumerate(ranking):
                 if cid in self.by_id:
                     fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         # keep the list diverse: rows share their table's caption and headers, so one table
         # can otherwise fill every slot; its whole-table chunk still stands for the rest
-        out: list[tuple[StoredChunk, float]] = []
+        out: list[tuple[StoredChunk, float, float]] = []
         per_table: dict[str, int] = {}
         for cid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
             chunk = self.by_id[cid]
@@ -116,7 +152,7 @@ class Retriever:
                 per_table[chunk.table_id] = per_table.get(chunk.table_id, 0) + 1
                 if per_table[chunk.table_id] > MAX_ROWS_PER_TABLE:
                     continue
-            out.append((chunk, score))
+            out.append((chunk, score, similarity.get(cid, 0.0)))
             if len(out) == k:
                 break
         return out

@@ -84,6 +84,7 @@ def _metadata(chunk: Chunk, source: str, digest: str) -> dict:
         "row": chunk.row,
         "row_no": chunk.row_no,
         "cells": json.dumps(chunk.cells, ensure_ascii=False) if chunk.cells else "",
+        "table_data": json.dumps(chunk.table_data, ensure_ascii=False) if chunk.table_data else "",
         "order": chunk.order,
     }
 
@@ -95,6 +96,7 @@ def _from_record(cid: str, meta: dict) -> StoredChunk:
         page=meta.get("page") or None, table=meta.get("table", ""),
         table_id=meta.get("table_id", ""), row=meta.get("row", ""),
         row_no=meta.get("row_no", 0), cells=cells, order=meta.get("order", 0),
+        table_data=json.loads(meta["table_data"]) if meta.get("table_data") else None,
         id=cid, source=meta["source"],
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +17,6 @@ jieba.setLogLevel(logging.WARNING)
 
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&+][A-Za-z0-9]+)*|\d+(?:\.\d+)?")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
-_SYNONYMS_FILE = Path(__file__).with_name("synonyms_zh.txt")
 _QUOTED_RE = re.compile(r"[“「《‘\"]([^”」》’\"]{2,14})[”」》’\"]")
 
 # Question words and function words that say nothing about the content asked for.
@@ -113,19 +112,6 @@ def attribute_words(headers: Iterable[str]) -> set[str]:
     return {h.strip() for h in headers if _short_word(h)}
 
 
-@lru_cache(maxsize=1)
-def synonyms() -> dict[str, tuple[str, ...]]:
-    """Chinese report vocabulary that means the same (比例 / 占比), from synonyms_zh.txt."""
-    out: dict[str, tuple[str, ...]] = {}
-    for line in _SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        group = tuple(normalize(w) for w in line.split("|"))
-        for w in group:
-            out[w] = tuple(x for x in group if x != w)
-    return out
-
-
 @dataclass
 class Term:
     text: str  # normalized
@@ -136,24 +122,59 @@ class Term:
     kind: str = ""  # "entity" (a name), "number", or "" (anything else)
     alts: tuple[str, ...] = ()  # other forms that count as the same term (translations)
     exact: bool = False  # a name: only the whole name counts (恺英网络 is not 盛天网络)
+    role: str = ""  # "entity" | "metric" | "period" | "": only the first three may block
+
+    @property
+    def key(self) -> bool:
+        """What the question is about (a name, a metric, a year or period): when the
+        report lacks it, the report lacks the answer. Other words never block."""
+        return bool(self.role)
 
     @property
     def forms(self) -> tuple[str, ...]:
         return (self.text, *self.alts)
 
 
-class Tokenizer:
-    """A private jieba tokenizer (the global one is left alone) that knows the domain words."""
+# Nouns that name a measure (用户量, 市盈率, 评级, 净利润 …): a question's metric blocks an
+# answer when no passage gives it for the question's subject.
+_METRIC_RE = re.compile(r"(?:量|率|额|值|价|数|收入|营收|利润|规模|份额|评级|市值|估值|倍数|pe|eps|roe)$", re.I)
 
-    def __init__(self, names: Iterable[str] = (), attributes: Iterable[str] = ()):
+
+def is_metric_word(word: str) -> bool:
+    return bool(_METRIC_RE.search(normalize(word)))
+
+
+def _no_expansion(word: str) -> tuple[str, ...]:
+    return ()
+
+
+class Tokenizer:
+    """A private jieba tokenizer (the global one is left alone) that knows the domain words.
+
+    ``expand(word)`` gives other forms that count as the same word (synonyms, aliases);
+    ``aliases`` are names whose other forms make them entities (华策 → 华策影视).
+    """
+
+    def __init__(self, names: Iterable[str] = (), attributes: Iterable[str] = (),
+                 expand: Callable[[str], tuple[str, ...]] = _no_expansion,
+                 aliases: Iterable[str] = (), metrics: Iterable[str] = ()):
         self.jieba = jieba.Tokenizer()
         self.jieba.initialize()
-        names = set(names)
-        for w in sorted(set(attributes) - names):
-            self.jieba.add_word(w, tag="n")
+        self.expand = expand
+        self.aliases = {normalize(a) for a in aliases}
+        self.metrics = {normalize(m) for m in metrics}
+        names = set(names) | {a for a in aliases if has_cjk(a)}
+        self.names = {normalize(n) for n in names}
+        for w in sorted((set(attributes) | set(metrics)) - names):
+            if has_cjk(w):
+                self.jieba.add_word(w, tag="n")
         for w in sorted(names):
             self.jieba.add_word(w, tag="nz")
         self.pos = jieba.posseg.POSTokenizer(self.jieba)
+
+    def is_metric(self, word: str) -> bool:
+        word = normalize(word)
+        return word in self.metrics or bool(_METRIC_RE.search(word))
 
     def _runs(self, text: str):
         """Yield (is_latin, piece) runs of ``text``."""
@@ -193,9 +214,14 @@ class Tokenizer:
             if latin:
                 t = normalize(piece)
                 if t not in STOPWORDS and (len(t) > 1 or t.isdigit()):
-                    proper = any(c.isupper() for c in piece)
-                    kind = "number" if t[0].isdigit() else "entity" if proper else ""
-                    seen.setdefault(t, Term(t, 1.0, proper=proper, kind=kind, exact=proper))
+                    alias = t in self.aliases
+                    proper = any(c.isupper() for c in piece) or alias
+                    kind = "entity" if alias or (proper and not t[0].isdigit()) else \
+                        "number" if t[0].isdigit() else ""
+                    role = ("entity" if kind == "entity" else "metric" if self.is_metric(t)
+                            else "period" if re.fullmatch(r"(?:19|20)\d{2}", t) else "")
+                    seen.setdefault(t, Term(t, 1.0, proper=proper, kind=kind, exact=proper,
+                                            alts=self.expand(t), role=role))
                 continue
             after_question_word = False
             for pair in self.pos.cut(piece):
@@ -213,9 +239,16 @@ class Tokenizer:
                 soft = predicate or (after_question_word and flag.startswith("n"))
                 after_question_word = False
                 t = normalize(w)
-                kind = "entity" if flag in _NAME_POS else ""
-                seen.setdefault(t, Term(t, 0.5 if predicate else 1.0, soft, kind=kind,
-                                        alts=synonyms().get(t, ()), exact=flag == "nz"))
+                alias = t in self.aliases
+                # a name: one the report has (its table cells, quoted names, aliases), or a
+                # person, place or organisation by part of speech; jieba's generic nz words
+                # (中文, 网络) are not names
+                named = t in self.names or alias or (flag in _NAME_POS and flag != "nz")
+                kind = "entity" if named else ""
+                role = "entity" if kind else "metric" if self.is_metric(t) and not predicate else ""
+                seen.setdefault(t, Term(t, 0.5 if predicate else 1.0, soft and not role,
+                                        kind=kind, alts=self.expand(w), exact=flag == "nz" or alias,
+                                        role=role))
         return list(seen.values())
 
 
@@ -280,9 +313,10 @@ def english_terms(question: str) -> tuple[str, list[Term]]:
             # the English words count too: the report itself may be in English
             english = normalize(question[words[i].start():words[i + n - 1].end()])
             english = re.sub(r"['’]s$", "", english)
+            role = "entity" if tag == "e" else "metric" if tag == "n" and _METRIC_RE.search(forms[0]) else ""
             terms.append(Term(forms[0], 0.5 if soft else 1.0, soft,
                               kind="entity" if tag == "e" else "", exact=tag == "e",
-                              alts=tuple(dict.fromkeys(forms[1:] + (english,)))))
+                              alts=tuple(dict.fromkeys(forms[1:] + (english,))), role=role))
             spans.append((words[i].start(), words[i + n - 1].end()))
             i += n
             break

@@ -1,0 +1,11 @@
+"""Answering a question from retrieved chunks: understand it (query), compute it over typed
+tables when it asks for that (tableops, computed), else quote the report (extractive), or ask
+a chat model (llm)."""
+
+from .computed import computed_answer
+from .extractive import NOT_FOUND, extractive_answer, overview_answer
+from .llm import build_llm, llm_answer, llm_messages
+from .query import Query, normalize_history, understand
+
+__all__ = ["Query", "understand", "normalize_history", "computed_answer", "extractive_answer",
+           "overview_answer", "build_llm", "llm_answer", "llm_messages", "NOT_FOUND"]

@@ -1,0 +1,132 @@
+"""Understanding a question: its dates resolved, its terms and their roles, the chat context."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from ..dates import _MONTH_DAY_RE, date_forms, read_dates
+from ..retrieval import Retriever
+from ..textproc import Term, has_cjk, is_mostly_latin, normalize
+from ..tuning import PRIOR_WEIGHT
+
+_MORE_RE = re.compile(r"还有|别的|其他|其它|更多|另外|此外")
+_ANAPHORA_RE = re.compile(r"^(那|那么|它|它们|他们|其|该|这些|那些|这个|那个)|呢[？?]?$")
+# questions that ask for a date: the passage that answers must contain one
+_WHEN_RE = re.compile(r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|哪个月|\bwhen\b|what year|which year|what date",
+                      re.I)
+
+
+@dataclass
+class Query:
+    """A question as understood in the context of the chat."""
+
+    question: str  # as asked
+    search_text: str
+    terms: list[Term]
+    followup: str = ""  # "" | "more" (more of the same) | "sub" (same question, new subject)
+    shown: str = ""  # normalized earlier answer: what "还有别的吗" must not repeat
+    previous: str = ""
+    text: str = ""  # the question with its dates in the report's forms (去年 → 2022年)
+    notes: list[str] = field(default_factory=list)  # what was resolved, to say in the answer
+    years: list[int] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)  # 一季度, H1 …
+    wants_date: bool = False
+
+    @property
+    def asked(self) -> str:
+        """The question as understood, for Answer.question."""
+        return f"{self.previous} → {self.question}" if self.previous else self.question
+
+    @property
+    def english(self) -> bool:
+        return is_mostly_latin(self.question)
+
+
+def normalize_history(history) -> list[tuple[str, str]]:
+    """Accept [(user, bot)], [[user, bot]] or [{"role", "content"}] and return pairs."""
+    pairs: list[tuple[str, str]] = []
+    if not history:
+        return pairs
+    pending_user = None
+    for item in history:
+        if isinstance(item, dict):
+            role, content = item.get("role"), item.get("content")
+            if isinstance(content, list):  # gradio multimodal content blocks
+                content = " ".join(str(c.get("text", "")) if isinstance(c, dict) else str(c)
+                                   for c in content)
+            content = "" if content is None else str(content)
+            if role == "user":
+                pending_user = content
+            elif role == "assistant" and pending_user is not None:
+                pairs.append((pending_user, content))
+                pending_user = None
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            pairs.append((str(item[0] or ""), str(item[1] or "")))
+        else:
+            raise ValueError(f"history items must be (question, answer) pairs or role dicts, got {item!r}")
+    return pairs
+
+
+def _search_text(text: str, terms: list[Term]) -> str:
+    """What retrieval searches for: the question, plus the report's forms of its names
+    (300133 → 华策影视), and an English question's Chinese terms."""
+    extra = [a for t in terms if t.role == "entity" for a in t.alts if a not in text]
+    if is_mostly_latin(text):
+        extra += [t.text for t in terms if has_cjk(t.text)]
+    return " ".join([text, *dict.fromkeys(extra)])
+
+
+def _read(retriever: Retriever, question: str) -> Query:
+    """A question on its own: dates resolved, terms found."""
+    reading = read_dates(question, retriever.report_year)
+    # month-day dates become one term each (4月13日 ~ 4.13), not loose numbers
+    terms = retriever.tokenizer.terms(_MONTH_DAY_RE.sub(" ", reading.text))
+    for month, day in reading.dates:
+        forms = tuple(normalize(f) for f in date_forms(month, day))
+        terms.append(Term(forms[0], 1.0, kind="number", alts=forms[1:], role="period"))
+    years = {str(y) for y in reading.years}
+    terms = [replace(t, role="period") if t.text in years else t for t in terms]
+    for period in reading.periods:
+        if not any(t.text == normalize(period) for t in terms):
+            terms.append(Term(normalize(period), 1.0, role="period"))
+    return Query(question, _search_text(reading.text, terms), terms, text=reading.text,
+                 notes=reading.notes, years=reading.years, periods=reading.periods,
+                 wants_date=bool(_WHEN_RE.search(question)))
+
+
+def understand(retriever: Retriever, question: str, history=None, depth: int = 3) -> Query:
+    question = question.strip()
+    query = _read(retriever, question)
+    pairs = normalize_history(history)
+    if not pairs or depth == 0:
+        return query
+    prev_q, prev_a = pairs[-1]
+    # the earlier question as it was understood in its own context (follow-ups chain)
+    prev = understand(retriever, prev_q, pairs[:-1], depth - 1)
+    terms = query.terms
+    # a content term of the new question that the report knows, and that the earlier
+    # question did not have, makes it a question of its own unless it is worded as a follow-up
+    own = [t for t in terms if not t.soft and retriever.stats.term_known(t)]
+    more = bool(_MORE_RE.search(question))
+    is_followup = more or bool(_ANAPHORA_RE.search(question)) or len(own) == 0
+    if not is_followup:
+        return query
+    have = {t.text for t in terms}
+    # "微软呢？" after a question about 谷歌: the new name takes the old one's place
+    # (likewise a new year or number); everything else the earlier question asked stays
+    replaced = {t.kind for t in terms if t.kind and not more}
+    prior = [replace(t, weight=t.weight * (1 if t.prior else PRIOR_WEIGHT), prior=True)
+             for t in prev.terms if t.text not in have and t.kind not in replaced]
+    return replace(
+        query,
+        search_text=f"{prev.search_text} {query.search_text}",
+        terms=terms + prior,
+        followup="more" if more else "sub",
+        shown=normalize(prev_a) if more else "",
+        previous=prev.search_text,
+        text=f"{prev.text} {query.text}",
+        notes=prev.notes + query.notes,
+        years=query.years or prev.years,
+        wants_date=query.wants_date or prev.wants_date,
+    )

@@ -1,0 +1,371 @@
+"""Reading a question as an operation over the report's typed tables.
+
+compare (华策跟捷成谁更便宜), superlative (总市值最大 / 前三), filter (PE低于20倍, 002开头, 没写参数量),
+count (几家 / 一共几次), sum / average, list (列了哪几只票) and lookup (300133的总市值). A plan names
+the tables (one, or several of the same kind: the three valuation tables), the rows (by the
+names, aliases and cell values the question mentions), the column (by header, synonyms and
+year) and the operation. ``computed.py`` carries the plan out and writes the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..tables import Table
+from ..textproc import Term, contains, normalize
+from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE
+from .query import Query
+
+_COUNT_RE = re.compile(r"几家|几个|几只|几种|几次|几款|几项|几位|几条|多少家|多少个|多少只|多少种|多少次|多少款|"
+                       r"一共.{0,6}(?:家|个|种|次|款|只)|总共.{0,6}(?:家|个|种|次|款|只)|how many|number of", re.I)
+_SUM_RE = re.compile(r"合计|总和|加起来.{0,8}(?:市值|利润|收入)|之和|\btotal\b|\bsum\b", re.I)
+_AVG_RE = re.compile(r"平均|均值|\baverage\b|\bmean\b", re.I)
+_TOP_N_RE = re.compile(r"前([一二三四五六七八九十两\d]+)(?:名|家|个|位|只)?|top\s*(\d+)", re.I)
+_SUPER_HIGH_RE = re.compile(r"最(?:高|大|多|贵|强|新|晚)|排(?:名)?第一|第一名|排名第一|highest|largest|biggest|most|"
+                            r"greatest|top|latest|most expensive", re.I)
+_SUPER_LOW_RE = re.compile(r"最(?:低|小|少|便宜|弱|早|老)|倒数第一|lowest|smallest|least|cheapest|earliest|"
+                           r"fewest", re.I)
+_COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|还是|相比|比较|对比|\bor\b|\bvs\.?|versus|"
+                         r"which (?:one|company|model|came)", re.I)
+_HIGH_WORDS = re.compile(r"高|大|多|贵|强|晚|higher|larger|bigger|more|greater|later|expensive", re.I)
+_LOW_WORDS = re.compile(r"低|小|少|便宜|弱|早|先|lower|smaller|less|fewer|cheaper|earlier|first", re.I)
+_FILTER_RE = re.compile(
+    r"(?P<op>超过|高于|大于|多于|不低于|不少于|至少|低于|小于|少于|不到|不超过|不高于|至多|above|over|more than|"
+    r"greater than|at least|below|under|less than|at most)\s*(?P<num>-?\d+(?:\.\d+)?)\s*(?P<mag>万亿|亿|万|千)?"
+    r"|(?P<num2>-?\d+(?:\.\d+)?)\s*(?P<mag2>万亿|亿|万|千)?\s*(?:倍|%|元|个|家)?\s*(?P<op2>以上|以下|及以上|及以下)",
+    re.I,
+)
+_GREATER = ("超过", "高于", "大于", "多于", "不低于", "不少于", "至少", "above", "over", "more than",
+            "greater than", "at least", "以上", "及以上")
+_INCLUSIVE = ("不低于", "不少于", "至少", "at least", "不超过", "不高于", "至多", "at most", "及以上", "及以下")
+_PREFIX_RE = re.compile(r"(\d{1,6})\s*(?:开头|打头|起头)|(?:以|starting with|starts with|begin(?:s|ning)? with)\s*(\d{1,6})",
+                        re.I)
+_SUFFIX_RE = re.compile(r"(\.?(?:SH|SZ|BJ|HK))\b|(?:上交所|上海|shanghai)|(?:深交所|深圳|shenzhen)", re.I)
+_MISSING_RE = re.compile(r"没写|没有写|没给|没有给|未给|未写|未披露|没披露|缺少?|空着|为空|空白|没有数据|没列|"
+                         r"not (?:given|listed|reported|disclosed)|missing|blank", re.I)
+_LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|哪些股票|列了|列出|都有哪些|有哪些|有哪几|"
+                      r"which companies|which stocks|list", re.I)
+_SEVERAL_TABLES_RE = re.compile(r"[两二三四五六七八九\d]张|几张|各张|每张|这些表|所有.{0,4}表|all .*tables|tables", re.I)
+_NUMERAL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_MAGNITUDE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
+# words that stand for a column and a direction: 便宜 is a low valuation multiple, 亏 a low profit
+IMPLIED = [
+    (re.compile(r"便宜|cheap", re.I), ("pe", "市盈率", "估值"), "low"),
+    (re.compile(r"(?<!便)贵|expensive", re.I), ("pe", "市盈率", "估值"), "high"),
+    (re.compile(r"亏|loss", re.I), ("净利润", "利润"), "low"),
+    (re.compile(r"赚|盈利|profit", re.I), ("净利润", "利润"), "high"),
+    (re.compile(r"最早|最晚|先|came first|earlier|earliest|later|latest|哪年|when", re.I),
+     ("时间", "日期", "年份"), ""),
+    (re.compile(r"市值|market cap|market value", re.I), ("市值",), ""),
+    (re.compile(r"参数|parameter", re.I), ("参数",), ""),
+]
+# valuation multiples: a negative one means a loss, not a cheap stock
+_MULTIPLE_RE = re.compile(r"pe|p/e|市盈率|估值|倍", re.I)
+
+
+@dataclass
+class Plan:
+    op: str  # compare | max | min | filter | count | sum | avg | list | lookup
+    tables: list[Table]
+    rows: dict[str, list[int]]  # table id -> rows taking part
+    column: dict[str, int] = field(default_factory=dict)  # table id -> column operated on
+    columns: dict[str, list[int]] = field(default_factory=dict)  # lookup: columns asked for
+    top: int = 1
+    direction: str = ""  # "high" | "low"
+    test: tuple | None = None  # filter: ("gt"/"lt"/"ge"/"le", number) | ("prefix", s) | ("suffix", s) | ("missing",)
+    mentioned: dict[str, list[int]] = field(default_factory=dict)  # rows named in the question
+
+    def is_multiple(self, table: Table) -> bool:
+        col = self.column.get(table.id)
+        return col is not None and bool(_MULTIPLE_RE.search(table.labels[col]))
+
+
+def _forms(term: Term) -> tuple[str, ...]:
+    return tuple(f for f in term.forms if f)
+
+
+def _describes(term: Term, text: str) -> bool:
+    return any(contains(f, text) for f in _forms(term))
+
+
+def _cell_match(term: Term, cell: str) -> bool:
+    """A question word names this cell: the whole cell, a name in it, or a long Latin word."""
+    norm = normalize(cell)
+    if not norm:
+        return False
+    for f in _forms(term):
+        if f == norm:
+            return True
+        if (term.role == "entity" or (f.isascii() and len(f) >= 5)) and contains(f, norm):
+            return True
+    return False
+
+
+def _description(table: Table) -> str:
+    return normalize(" ".join([table.caption, table.section, *table.labels]))
+
+
+def _table_score(table: Table, terms: list[Term]) -> tuple[float, set[str]]:
+    """How well the question's words fit a table: its caption, section and headers, and
+    names in its cells. Returns the score and the words that fit."""
+    desc = _description(table)
+    score, hits = 0.0, set()
+    for t in terms:
+        if t.role == "period":
+            continue
+        if _describes(t, desc):
+            score += 1.0
+            hits.add(t.text)
+        elif any(_cell_match(t, cell) for row in table.rows for cell in row):
+            score += 1.5 if t.role == "entity" else 1.0
+            hits.add(t.text)
+    return score, hits
+
+
+def _pick_tables(tables: list[Table], query: Query) -> list[Table]:
+    scored = [(t, *_table_score(t, query.terms)) for t in tables]
+    scored = [s for s in scored if s[1] > 0]
+    if not scored:
+        return []
+    scored.sort(key=lambda s: -s[1])
+    best, best_score, _ = scored[0]
+    if best_score < TABLE_MIN_SCORE:
+        return []
+    # tables of the same kind (same headers) that the question also names, or all of them
+    # when it speaks of several tables ("这三张估值表")
+    group = [s for s in scored if s[0].schema == best.schema and s[0] is not best]
+    several = bool(_SEVERAL_TABLES_RE.search(query.question))
+    chosen = [best]
+    own = {w for w in scored[0][2]}
+    for table, score, hits in group:
+        distinct = hits - own
+        if several or (distinct and score >= TABLE_GROUP_MARGIN * best_score):
+            chosen.append(table)
+    return chosen
+
+
+def _covers(tables: list[Table], query: Query) -> bool:
+    """Every name and year the question asks about is in these tables (their headers or
+    cells); otherwise the question is not one over them, and a year they lack is for the
+    answerer to call missing."""
+    text = " ".join(normalize(" ".join([_description(t), *(c for r in t.rows for c in r)]))
+                    for t in tables)
+    for term in query.terms:
+        if term.prior:
+            continue
+        if term.role == "entity" and not _describes(term, text):
+            return False
+    for year in query.years:
+        if not contains(str(year), text):
+            return False
+    return True
+
+
+def _restrict_rows(table: Table, terms: list[Term]) -> list[int] | None:
+    """Rows named by the question (by name, alias or cell value), or None when it names
+    none. Words naming the same column widen the choice (华策 or 捷成); words naming
+    different columns narrow it (企业 谷歌 and 领域 多模态)."""
+    desc = _description(table)
+    by_column: dict[int, set[int]] = {}
+    for t in terms:
+        if t.role == "period" or _describes(t, desc):
+            continue  # a word of the caption or headers names the table, not rows
+        for col in range(len(table.labels)):
+            if table.column_kind(col) in ("number", "percent") or not _name_like(table, col):
+                continue
+            rows = {i for i, row in enumerate(table.rows) if _cell_match(t, row[col])}
+            if rows and len(rows) < len(table.rows):
+                by_column.setdefault(col, set()).update(rows)
+    if not by_column:
+        return None
+    chosen = set(range(len(table.rows)))
+    for rows in by_column.values():
+        chosen &= rows
+    return sorted(chosen)
+
+
+def _name_like(table: Table, col: int) -> bool:
+    """A column of names or short values (公司, 领域, 代码), not of descriptions."""
+    if col == table.label_column:
+        return True
+    cells = [r[col] for r in table.rows if r[col]]
+    return bool(cells) and sum(map(len, cells)) / len(cells) <= NAME_CELL_CHARS
+
+
+def _column_scores(table: Table, query: Query, numeric_only: bool) -> list[tuple[float, int]]:
+    """(score, column) for columns the question's words point at."""
+    text = query.text
+    implied = [(words, d) for rx, words, d in IMPLIED if rx.search(text)]
+    out = []
+    for col, label in enumerate(table.labels):
+        if numeric_only and not table.numeric(col):
+            continue
+        norm = normalize(label)
+        score = 0.0
+        for t in query.terms:
+            # a metric by any of its names (市盈率 → PE); another word only as written
+            forms = _forms(t) if t.role == "metric" else (t.text,)
+            if t.role != "period" and any(contains(f, norm) for f in forms if len(f) >= 2):
+                score += 1.0
+        for words, _ in implied:
+            if any(w in norm for w in words):
+                score += 1.0
+        if score == 0:
+            continue
+        year = table.estimate_year(col)
+        if year:
+            if query.years:
+                score += 1.0 if year[0] in query.years else -2.0
+            if re.search(r"预测|预计|预期|forecast|estimate", text, re.I) and year[1] in "EF":
+                score += 0.3
+            if re.search(r"实际|actual", text, re.I) and year[1] == "A":
+                score += 0.3
+        out.append((score, col))
+    out.sort(key=lambda s: -s[0])
+    return out
+
+
+def _best_column(table: Table, query: Query, numeric_only: bool = True) -> int | None:
+    scores = _column_scores(table, query, numeric_only)
+    if not scores or scores[0][0] <= 0:
+        return None
+    top = [c for s, c in scores if s == scores[0][0]]
+    if len(top) > 1:
+        # the same measure for several years and no year asked: the report's own year
+        years = [(table.estimate_year(c) or (0, ""))[0] for c in top]
+        return top[years.index(max(years))]
+    return top[0]
+
+
+def _direction(text: str) -> str:
+    for rx, _, d in IMPLIED:
+        if d and rx.search(text):
+            return d
+    low, high = _LOW_WORDS.search(text), _HIGH_WORDS.search(text)
+    if low and not high:
+        return "low"
+    if high and not low:
+        return "high"
+    if low and high:
+        return "low" if low.start() > high.start() else "high"  # the word nearer the end
+    return "high"
+
+
+def _number(text: str | None, mag: str | None) -> float:
+    return float(text) * _MAGNITUDE.get(mag or "", 1.0)
+
+
+def _top_n(text: str) -> int:
+    m = _TOP_N_RE.search(text)
+    if not m:
+        return 1
+    raw = m.group(1) or m.group(2)
+    return int(raw) if raw.isdigit() else _NUMERAL.get(raw, 1)
+
+
+def plan(tables: list[Table], query: Query) -> Plan | None:
+    """The table operation a question asks for, or None when it asks for none."""
+    text = query.text
+    chosen = _pick_tables(tables, query)
+    if not chosen:
+        return None
+    if not _covers(chosen, query):
+        return None  # the question is about more than these tables hold
+    rows: dict[str, list[int]] = {}
+    mentioned: dict[str, list[int]] = {}
+    for t in chosen:
+        named = _restrict_rows(t, query.terms)
+        rows[t.id] = named if named is not None else list(range(len(t.rows)))
+        mentioned[t.id] = named or []
+    p = Plan("", chosen, rows, mentioned=mentioned)
+    n_named = sum(len(v) for v in mentioned.values())
+
+    def with_column(numeric_only: bool = True) -> bool:
+        for t in chosen:
+            col = _best_column(t, query, numeric_only)
+            if col is None:
+                return False
+            p.column[t.id] = col
+        return True
+
+    # "几个标的里，…排第一的是哪家" is no count: only the clause that asks counts
+    asking = re.split(r"[，,；;]", text.rstrip("？?。. "))[-1]
+    if _COUNT_RE.search(asking):
+        p.op = "count"
+        _filter_test(p, text, query, with_column)
+        return p
+    if _filter_test(p, text, query, with_column):
+        p.op = "filter"
+        return p
+    high, low = _SUPER_HIGH_RE.search(text), _SUPER_LOW_RE.search(text)
+    if (high or low or _TOP_N_RE.search(text)) and with_column():
+        p.op = "max" if (high and not low) or (high and low and high.start() > low.start()) else "min"
+        if not high and not low:
+            p.op = "max"
+        p.direction = "high" if p.op == "max" else "low"
+        p.top = _top_n(text)
+        return p
+    if n_named >= 2 and _COMPARE_RE.search(text) and with_column():
+        p.op = "compare"
+        p.direction = _direction(text)
+        p.rows = {tid: r for tid, r in mentioned.items() if r}
+        return p
+    if _SUM_RE.search(text) and with_column():
+        p.op = "sum"
+        return p
+    if _AVG_RE.search(text) and with_column():
+        p.op = "avg"
+        return p
+    # a list of a whole table only when every name asked about names the table itself
+    # (哪些公司接入了文心一言 asks about a cell, and is for the extractive answerer)
+    whole = all(_describes(t, " ".join(_description(x) for x in chosen))
+                for t in query.terms if t.role == "entity")
+    if n_named == 0 and whole and _LIST_RE.search(text):
+        p.op = "list"
+        return p
+    if 1 <= n_named <= 3:
+        for t in chosen:
+            if mentioned[t.id]:
+                scores = _column_scores(t, query, numeric_only=False)
+                best = max((s for s, _ in scores), default=0)
+                p.columns[t.id] = [c for s, c in scores if s >= best and s > 0
+                                   and c != t.label_column]
+        if any(p.columns.values()):
+            p.op = "lookup"
+            p.rows = {tid: r for tid, r in mentioned.items() if r and p.columns.get(tid)}
+            return p
+    return None
+
+
+def _filter_test(p: Plan, text: str, query: Query, with_column) -> bool:
+    """Find a filter condition in the question and the column it applies to."""
+    if m := _FILTER_RE.search(text):
+        op_word = (m.group("op") or m.group("op2") or "").lower()
+        value = _number(m.group("num") or m.group("num2"), m.group("mag") or m.group("mag2"))
+        greater = op_word in _GREATER
+        inclusive = op_word in _INCLUSIVE
+        p.test = (("ge" if inclusive else "gt") if greater else ("le" if inclusive else "lt"), value)
+        return with_column()
+    if m := _PREFIX_RE.search(text):
+        p.test = ("prefix", m.group(1) or m.group(2))
+        return _code_column(p)
+    if m := _SUFFIX_RE.search(text):
+        word = m.group(0).lower()
+        market = "SH" if ("sh" in word or "上" in word) else "SZ" if ("sz" in word or "深" in word) else \
+            word.strip(".").upper()
+        p.test = ("suffix", market)
+        return _code_column(p)
+    if _MISSING_RE.search(text):
+        p.test = ("missing",)
+        return with_column(numeric_only=False)
+    return False
+
+
+def _code_column(p: Plan) -> bool:
+    for t in p.tables:
+        cols = [c for c in range(len(t.labels)) if t.column_kind(c) == "code"]
+        if not cols:
+            return False
+        p.column[t.id] = cols[0]
+    return True

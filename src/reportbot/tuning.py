@@ -1,0 +1,32 @@
+"""Constants that tune how questions are answered, in one place.
+
+Each was chosen on the two dev sets (../shared/eval/dev.jsonl, dev_paraphrase.jsonl) and a
+few hundred questions of our own, by sweeping it and keeping the value where answer accuracy
+on answerable questions stopped rising before refusals of unanswerable ones started failing.
+"""
+
+# --- retrieval ----------------------------------------------------------------------------
+RRF_K = 60  # reciprocal-rank fusion constant (the usual 60; 20–100 changed nothing here)
+MAX_ROWS_PER_TABLE = 4  # rows of one table in a result list; its whole-table chunk covers the rest
+CANDIDATE_CHUNKS = 15  # chunks the answerer reads: hit@10 was 1.0 on dev, 15 leaves a margin
+
+# --- extractive answers ---------------------------------------------------------------------
+MIN_COVERAGE = 0.55  # share of the question's weighted terms a unit must cover
+BLOCK_SHARE = 0.5  # a missing key term this heavy (vs. the heaviest) means "not in the report"
+TIE_MARGIN = 0.05  # units this close to the best one are listed too
+MAX_UNITS = 8
+MAX_TABLE_ROWS = 40  # a list question over one table may take all its rows
+PRIOR_WEIGHT = 0.6  # weight of an earlier turn's terms in a follow-up question
+SOFT_MISSING_COST = 0.5  # a missing non-key word costs this share of its weight
+# merit of a unit = coverage + what its own text covers + semantic similarity (the dense
+# cosine of its chunk): coverage decides, the other two order near-ties
+MERIT_COVERAGE, MERIT_BODY, MERIT_SEMANTIC = 0.7, 0.15, 0.15
+
+# --- computed answers over tables -------------------------------------------------------------
+TABLE_MIN_SCORE = 0.5  # how well a table must match the question's words to be used
+TABLE_GROUP_MARGIN = 0.6  # tables of one kind scoring this share of the best are taken together
+
+# --- chat model -------------------------------------------------------------------------------
+LLM_SOURCES = 6  # chunks given to a chat model
+NAME_CELL_CHARS = 16  # a column whose cells average this many characters or fewer holds names,
+# not descriptions (the report's name columns average 2–10, its description columns 30+)
