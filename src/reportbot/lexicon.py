@@ -164,11 +164,15 @@ def learn_aliases(tables: Iterable[Table], texts: Iterable[str]) -> Aliases:
             if has_cjk(a) != has_cjk(b):
                 aliases.link(a, b)
     # a company is often called by the first two characters of its four-character name
-    # (华策影视 → 华策), as long as no other name starts the same way
+    # (华策影视 → 华策), as long as no other name is shortened the same way …
     cjk_names = [n for n in companies if re.fullmatch(r"[\u4e00-\u9fff]{4,6}", n)]
     prefixes: dict[str, list[str]] = {}
     for n in cjk_names:
         prefixes.setdefault(n[:2], []).append(n)
+    # … or by its first and last (蓝色光标 → 蓝标)
+    for n in cjk_names:
+        if len(n) == 4:
+            prefixes.setdefault(n[0] + n[3], []).append(n)
     for prefix, owners in prefixes.items():
         if len(owners) == 1 and prefix not in names:
             aliases.link(owners[0], prefix)

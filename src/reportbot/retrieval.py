@@ -87,7 +87,8 @@ class Retriever:
         self.tokenizer = Tokenizer(domain_words([c.body for c in self.chunks], values),
                                    attribute_words(headers + headings), expand=self.expand,
                                    aliases=self.aliases.words(),
-                                   metrics=metric_words(self._measure_headers()))
+                                   metrics=metric_words(self._measure_headers()),
+                                   known=self.stats.known)
         corpus = [self.tokenizer.tokens(c.text) for c in self.chunks]
         self.bm25 = BM25Okapi(corpus) if corpus else None
 

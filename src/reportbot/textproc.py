@@ -6,7 +6,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -140,6 +140,11 @@ class Term:
 _METRIC_RE = re.compile(r"(?:量|率|额|值|价|数|收入|营收|利润|规模|份额|评级|市值|估值|倍数|pe|eps|roe)$", re.I)
 
 
+# jieba's dictionary counts: colloquial fillers are common (手里 4583, 板块 1274, 大厂 69,
+# 中文名 40), unknown company names rare or absent (华谊 19, 比亚迪 4, 蓝标 —)
+RARE_WORD_FREQ = 30
+
+
 def is_metric_word(word: str) -> bool:
     return bool(_METRIC_RE.search(normalize(word)))
 
@@ -157,10 +162,13 @@ class Tokenizer:
 
     def __init__(self, names: Iterable[str] = (), attributes: Iterable[str] = (),
                  expand: Callable[[str], tuple[str, ...]] = _no_expansion,
-                 aliases: Iterable[str] = (), metrics: Iterable[str] = ()):
+                 aliases: Iterable[str] = (), metrics: Iterable[str] = (),
+                 known: Callable[[str], bool] | None = None):
         self.jieba = jieba.Tokenizer()
         self.jieba.initialize()
+        self.general_freq = dict(self.jieba.FREQ)  # before the report's words are added
         self.expand = expand
+        self.known = known
         self.aliases = {normalize(a) for a in aliases}
         self.metrics = {normalize(m) for m in metrics}
         names = set(names) | {a for a in aliases if has_cjk(a)}
@@ -210,9 +218,11 @@ class Tokenizer:
             question, found = english_terms(question)
             for t in found:
                 seen.setdefault(t.text, t)
+        words_seen: list[tuple[str, str]] = []
         for latin, piece in self._runs(question):
             if latin:
                 t = normalize(piece)
+                words_seen.append((t, "eng"))
                 if t not in STOPWORDS and (len(t) > 1 or t.isdigit()):
                     alias = t in self.aliases
                     proper = any(c.isupper() for c in piece) or alias
@@ -226,6 +236,7 @@ class Tokenizer:
             after_question_word = False
             for pair in self.pos.cut(piece):
                 w, flag = pair.word.strip(), pair.flag
+                words_seen.append((w, flag))
                 if _is_question_word(w) or w in _ANSWER_TYPE_CUES:
                     after_question_word = True
                     continue
@@ -249,7 +260,24 @@ class Tokenizer:
                 seen.setdefault(t, Term(t, 0.5 if predicate else 1.0, soft and not role,
                                         kind=kind, alts=self.expand(w), exact=flag == "nz" or alias,
                                         role=role))
-        return list(seen.values())
+        return [self._unknown_name(t, words_seen) for t in seen.values()]
+
+    def _unknown_name(self, term: Term, words: list[tuple[str, str]]) -> Term:
+        """A noun the report never uses is a filler (现在, 手里, 板块) — unless it is rare in
+        general Chinese (蓝标, 华谊, 比亚迪) or is what a metric is asked of ("小米的PE"):
+        then it is a name the report lacks, and the question must not be answered for
+        another one."""
+        if term.role or term.soft or not has_cjk(term.text) or self.known is None \
+                or re.search(r"[几哪啥]|多少|什么", term.text):  # 第几代 asks, it names nothing
+            return term
+        if any(self.known(f) for f in term.forms):
+            return term
+        rare = self.general_freq.get(term.text, 0) < RARE_WORD_FREQ
+        subject = any(w == term.text and i + 2 < len(words) and words[i + 1][0] == "的"
+                      and self.is_metric(words[i + 2][0]) for i, (w, _) in enumerate(words))
+        if rare or subject:
+            return replace(term, role="entity", kind="entity", exact=True)
+        return term
 
 
 _ALIAS_RE = re.compile(

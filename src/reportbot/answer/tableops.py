@@ -17,9 +17,9 @@ from ..textproc import Term, contains, normalize
 from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE
 from .query import Query
 
-_COUNT_RE = re.compile(r"几家|几个|几只|几种|几次|几款|几项|几位|几条|多少家|多少个|多少只|多少种|多少次|多少款|"
-                       r"一共.{0,6}(?:家|个|种|次|款|只)|总共.{0,6}(?:家|个|种|次|款|只)|how many|number of", re.I)
-_SUM_RE = re.compile(r"合计|总和|加起来.{0,8}(?:市值|利润|收入)|之和|\btotal\b|\bsum\b", re.I)
+_COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
+                       r"(?!的)|how many|number of", re.I)  # "那几家的市值" is no count
+_SUM_RE = re.compile(r"合计|总和|加起来|加总|之和|\btotal\b|\bsum\b", re.I)
 _AVG_RE = re.compile(r"平均|均值|\baverage\b|\bmean\b", re.I)
 _TOP_N_RE = re.compile(r"前([一二三四五六七八九十两\d]+)(?:名|家|个|位|只)?|top\s*(\d+)", re.I)
 _SUPER_HIGH_RE = re.compile(r"最(?:高|大|多|贵|强|新|晚)|排(?:名)?第一|第一名|排名第一|highest|largest|biggest|most|"
@@ -289,11 +289,18 @@ def plan(tables: list[Table], query: Query) -> Plan | None:
             p.column[t.id] = col
         return True
 
-    # "几个标的里，…排第一的是哪家" is no count: only the clause that asks counts
+    # "几个标的里，…排第一的是哪家" is no count: only the clause that asks counts, and
+    # "那几家的总市值加起来" asks for a sum
     asking = re.split(r"[，,；;]", text.rstrip("？?。. "))[-1]
     if _COUNT_RE.search(asking):
         p.op = "count"
         _filter_test(p, text, query, with_column)
+        return p
+    if _SUM_RE.search(text) and with_column():
+        p.op = "sum"
+        return p
+    if _AVG_RE.search(text) and with_column():
+        p.op = "avg"
         return p
     if _filter_test(p, text, query, with_column):
         p.op = "filter"
