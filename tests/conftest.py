@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 REPORT = CORPUS / "njzq_aigc_2023.txt"
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV_PARAPHRASE = DEV_SET.with_name("dev_paraphrase.jsonl")
 CHROMIUM = "/usr/bin/chromium"
 
 

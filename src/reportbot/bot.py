@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,11 +118,24 @@ class ReportBot:
             return computed
         return ans.extractive_answer(self.retriever, query, state["chunks"], state["similarity"])
 
+    def _llm_sources(self, state: dict) -> list[StoredChunk]:
+        """The chunks a chat model answers from; a computed table result goes first, as a
+        source of its own, so that the model need not redo the arithmetic."""
+        chunks = state["chunks"][:LLM_SOURCES]
+        computed = ans.computed_answer(self.retriever, state["query"])
+        if computed is None or not computed.citations:
+            return chunks
+        first = computed.citations[0]
+        result = StoredChunk(kind="text", body=re.sub(r" ?\[\d+\]", "", computed.text),
+                             section=f"{first.section} › 表格计算结果", page=first.page,
+                             table=first.table, source=first.source, id="computed")
+        return [result, *chunks[:LLM_SOURCES - 1]]
+
     def _answer(self, state: dict) -> Answer:
         query, chunks = state["query"], state["chunks"]
         if self._llm is None:
             return self._offline_answer(state)
-        chunks = chunks[:LLM_SOURCES]
+        chunks = self._llm_sources(state)
         reply = self._llm.invoke(ans.llm_messages(query, chunks, state["history"]))
         return ans.llm_answer(str(reply.content), query, chunks)
 
@@ -140,7 +154,7 @@ class ReportBot:
                 yield text
             yield answer
             return
-        chunks = state["chunks"][:LLM_SOURCES]
+        chunks = self._llm_sources(state)
         text = ""
         for part in self._llm.stream(ans.llm_messages(state["query"], chunks, history)):
             text += str(part.content)

@@ -1,9 +1,10 @@
-"""Command line: reportbot ingest | ask | retrieve | eval | serve."""
+"""Command line: reportbot ingest | ask | retrieve | tables | eval | serve."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import logging
 import sys
 import warnings
@@ -99,6 +100,36 @@ def cmd_eval(args) -> int:
     return 0
 
 
+_UNSAFE_NAME_RE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
+
+
+def cmd_tables(args) -> int:
+    from pathlib import Path
+
+    bot = _bot(args)
+    _ensure_index(bot, quiet=args.json)
+    tables = bot.retriever.tables
+    if args.csv:
+        folder = Path(args.csv)
+        folder.mkdir(parents=True, exist_ok=True)
+        for n, table in enumerate(tables, 1):
+            stem = _UNSAFE_NAME_RE.sub("_", table.caption).strip("_") or "table"
+            name = f"{n:02d}_{stem}.csv"
+            table.to_dataframe().to_csv(folder / name, encoding="utf-8-sig")
+            if not args.json:
+                print(folder / name)
+    if args.json:
+        _print_json([{**t.to_dict(), "values": [[{"raw": v.raw, "kind": v.kind, "number": v.number,
+                                                  "unit": v.unit} for v in row] for row in t.values]}
+                     for t in tables])
+    elif not args.csv:
+        for n, t in enumerate(tables, 1):
+            where = f"{t.source} › {t.section}" + (f" › 第{t.page}页" if t.page else "")
+            print(f"{n}. 「{t.caption}」 {len(t.rows)} rows × {len(t.headers)} columns  ({where})")
+            print("   " + " | ".join(t.labels))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .web import serve
 
@@ -146,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("tables", help="list the report tables, or export them (typed values)")
+    p.add_argument("--csv", metavar="DIR", help="write each table as a CSV file into DIR")
+    p.add_argument("--json", action="store_true", help="print every table with its typed cells")
+    p.set_defaults(func=cmd_tables)
 
     p = sub.add_parser("serve", help="start the web chat")
     p.add_argument("--host", default=None, help="default $REPORTBOT_HOST or 127.0.0.1")
