@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEFAULT_QUESTIONS = [ROOT.parent / "shared" / "eval" / "dev.jsonl",
+                     ROOT.parent / "shared" / "eval" / "dev_paraphrase.jsonl"]
 FALLBACK = ["哪些公司接入了文心一言？", "谷歌PaLM模型的参数量是多少？", "报告提示了哪些风险？",
             "芒果超媒2023年的预测PE是多少？", "字节跳动大模型的参数量是多少？"]
 
@@ -37,14 +38,13 @@ def timed(fn, *args):
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--questions", default=str(DEFAULT_QUESTIONS))
+    ap.add_argument("--questions", nargs="*", default=[str(p) for p in DEFAULT_QUESTIONS])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     args = ap.parse_args()
 
-    qpath = Path(args.questions)
-    questions = ([json.loads(line)["q"] for line in qpath.read_text().splitlines() if line.strip()]
-                 if qpath.exists() else FALLBACK)
+    questions = [json.loads(line)["q"] for q in args.questions if Path(q).exists()
+                 for line in Path(q).read_text().splitlines() if line.strip()] or FALLBACK
 
     from reportbot import ReportBot, Settings
 

@@ -106,8 +106,9 @@ class ReportBot:
         question = check_question(inputs["question"])
         retriever = self.retriever
         query = ans.understand(retriever, question, inputs.get("history"))
-        found = retriever.search_scored(query.search_text, CANDIDATE_CHUNKS)
-        return {"query": query, "chunks": [c for c, _, _ in found],
+        vector = retriever.query_vector(query.search_text)
+        found = retriever.search_scored(query.search_text, CANDIDATE_CHUNKS, vector)
+        return {"query": query, "chunks": [c for c, _, _ in found], "vector": vector,
                 "similarity": {c.id: sim for c, _, sim in found}, "history": inputs.get("history")}
 
     def _offline_answer(self, state: dict) -> Answer:
@@ -116,7 +117,8 @@ class ReportBot:
         computed = ans.computed_answer(self.retriever, query)
         if computed is not None:
             return computed
-        return ans.extractive_answer(self.retriever, query, state["chunks"], state["similarity"])
+        return ans.extractive_answer(self.retriever, query, state["chunks"], state["similarity"],
+                                     state["vector"])
 
     def _llm_sources(self, state: dict) -> list[StoredChunk]:
         """The chunks a chat model answers from; a computed table result goes first, as a

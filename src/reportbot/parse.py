@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .loaders import Page
 from .textproc import has_cjk
 
-PARSER_VERSION = 5
+PARSER_VERSION = 6
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"

@@ -3,59 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+import numpy as np
 from rank_bm25 import BM25Okapi
 
 from .dates import report_year
 from .lexicon import learn_aliases, metric_words, synonyms_for
-from .parse import SEP, split_sentences
+from .parse import SEP
 from .store import Index, StoredChunk
 from .tables import Table, table_from_dict
-from .textproc import TermStats, Tokenizer, attribute_words, domain_words, normalize
+from .textproc import TermStats, Tokenizer, attribute_words, domain_words
+from .units import Unit, unit_id, units_of
 from .tuning import MAX_ROWS_PER_TABLE, RRF_K
-
-
-@dataclass
-class Unit:
-    """The smallest piece an answer can quote: a sentence of text, or one table row."""
-
-    chunk: StoredChunk
-    text: str
-    context: str  # section path and table caption
-    pos: int  # position within its chunk
-    pair: bool = False  # two sentences
-    first: bool = False  # first sentence of its paragraph
-    parts: tuple[str, ...] = ()  # the sentences it is made of
-    norm: str = ""
-    body_norm: str = ""
-    ctx_norm: str = ""
-
-    def __post_init__(self) -> None:
-        # a row's own text includes its table's caption: the caption names what the row is
-        own = f"{self.chunk.table}\n{self.text}" if self.chunk.kind == "row" else self.text
-        self.body_norm = normalize(own)
-        self.ctx_norm = normalize(self.context)
-        self.norm = self.ctx_norm + "\n" + self.body_norm
-
-
-def _units_of(chunk: StoredChunk) -> list[Unit]:
-    """Rows; sentences, and each sentence with the one before it (a date or subject
-    often sits in the previous sentence of the same paragraph)."""
-    context = chunk.section + (f" 表：{chunk.table}" if chunk.table else "")
-    if chunk.kind == "row":
-        return [Unit(chunk, chunk.body, context, 0, first=True, parts=(chunk.body,))]
-    if chunk.kind == "table":
-        return []
-    out: list[Unit] = []
-    for line in chunk.body.split("\n"):
-        sents = split_sentences(line)
-        for i, sent in enumerate(sents):
-            out.append(Unit(chunk, sent, context, len(out), first=i == 0, parts=(sent,)))
-            if i:
-                out.append(Unit(chunk, sents[i - 1] + sent, context, len(out), pair=True,
-                                parts=(sents[i - 1], sent)))
-    return out
 
 
 class Retriever:
@@ -73,7 +32,7 @@ class Retriever:
             if c.kind == "row":
                 self.rows_of.setdefault(c.table_id, []).append(c)
         self.tables = [self._table(c) for c in self.chunks if c.kind == "table" and c.table_data]
-        self.units_of: dict[str, list[Unit]] = {c.id: _units_of(c) for c in self.chunks}
+        self.units_of: dict[str, list[Unit]] = {c.id: units_of(c) for c in self.chunks}
         self.stats = TermStats([u.norm for us in self.units_of.values() for u in us])
         texts = [c.body for c in self.chunks if c.kind == "text"]
         self.aliases = learn_aliases(self.tables, texts)
@@ -91,6 +50,16 @@ class Retriever:
                                    known=self.stats.known)
         corpus = [self.tokenizer.tokens(c.text) for c in self.chunks]
         self.bm25 = BM25Okapi(corpus) if corpus else None
+        self.unit_vectors = {k: np.asarray(v, dtype=np.float32)
+                             for k, v in self.index.unit_vectors().items()}
+
+    def query_vector(self, text: str):
+        return np.asarray(self.index.embed([text])[0], dtype=np.float32)
+
+    def similarity(self, unit: Unit, vector) -> float | None:
+        """Cosine similarity of an answer unit to the question (vectors are normalized)."""
+        vec = self.unit_vectors.get(unit_id(unit.chunk.id, unit))
+        return None if vec is None or vector is None else float(vec @ vector)
 
     def _measure_headers(self) -> set[str]:
         """Headers of the tables' number columns (参数量, 总市值, PE): the report's metrics."""
@@ -130,14 +99,15 @@ class Retriever:
         """Top ``k`` chunks for ``query`` with their fused (RRF) scores."""
         return [(c, s) for c, s, _ in self.search_scored(query, k)]
 
-    def search_scored(self, query: str, k: int = 5) -> list[tuple[StoredChunk, float, float]]:
+    def search_scored(self, query: str, k: int = 5,
+                      vector=None) -> list[tuple[StoredChunk, float, float]]:
         """Top ``k`` chunks with their fused score and their cosine similarity to the query
-        (0 for chunks found by keywords alone)."""
+        (0 for chunks found by keywords alone). ``vector``: the query's, if already known."""
         if not self.chunks or not query.strip():
             return []
         pool = max(4 * k, 30)
         fused: dict[str, float] = {}
-        dense = self.index.query(query, pool)
+        dense = self.index.query(query, pool, vector)
         similarity = dict(dense)
         for ranking in (dense, self.keyword(query, pool)):
             for rank, (cid, _) in enumerate(ranking):

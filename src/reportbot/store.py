@@ -12,10 +12,14 @@ from urllib.parse import urlparse
 from .config import ConfigError, Settings, resolve_model
 from .loaders import LoadError, file_hash, list_corpus, load_pages, unsupported_files
 from .parse import PARSER_VERSION, Chunk, parse_pages
+from .units import embed_text, unit_id, units_of
 
 log = logging.getLogger(__name__)
 
-BATCH = 64
+BATCH = 64  # records per Chroma write
+# texts per model call: the texts go in sorted by length, so a batch pads little; 32 was the
+# fastest of 8–128 for m3e-small on 2 CPU cores
+ENCODE_BATCH = 32
 
 
 @dataclass
@@ -117,15 +121,33 @@ class Index:
             "embed_model": settings.embed_model,
             "parser_version": PARSER_VERSION,
         }
-        self.collection = self._open()
+        self.collection, self.units = self._open()
 
     def _open(self):
-        return self.client.get_or_create_collection(
+        chunks = self.client.get_or_create_collection(
             self.settings.collection,
             embedding_function=self.embed,
             metadata=dict(self.signature),
             configuration={"hnsw": {"space": "cosine"}},
         )
+        # the answer units' vectors (sentences, rows), for semantic matching of the question
+        units = self.client.get_or_create_collection(
+            f"{self.settings.collection}_units",
+            embedding_function=self.embed,
+            metadata=dict(self.signature),
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        return chunks, units
+
+    def encode(self, texts: list[str]) -> list:
+        """Vectors for ``texts``, encoded shortest first (little padding), returned in order."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors: list = [None] * len(texts)
+        for start in range(0, len(order), ENCODE_BATCH):
+            part = order[start:start + ENCODE_BATCH]
+            for i, vec in zip(part, self.embed([texts[i] for i in part])):
+                vectors[i] = vec
+        return vectors
 
     def stale_reason(self) -> str:
         """Why the stored index cannot be reused with the current settings ('' if it can)."""
@@ -140,8 +162,12 @@ class Index:
         return ""
 
     def reset(self) -> None:
-        self.client.delete_collection(self.settings.collection)
-        self.collection = self._open()
+        for name in (self.settings.collection, f"{self.settings.collection}_units"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:  # noqa: BLE001 - it may not exist yet (an index of an older version)
+                pass
+        self.collection, self.units = self._open()
 
     def sources(self) -> dict[str, set[str]]:
         """source -> file hashes of what is indexed now (one, unless a run was interrupted)."""
@@ -160,28 +186,42 @@ class Index:
         chunks.sort(key=lambda c: (c.source, c.order))
         return chunks
 
-    def query(self, text: str, n: int) -> list[tuple[str, float]]:
+    def query(self, text: str, n: int, vector=None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the ``n`` nearest chunks."""
         n = min(n, self.count())
         if n <= 0:
             return []
-        res = self.collection.query(query_texts=[text], n_results=n, include=["distances"])
+        vector = self.embed([text])[0] if vector is None else vector
+        res = self.collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def unit_vectors(self) -> dict[str, object]:
+        """unit id -> its vector (numpy), for every answer unit in the index."""
+        got = self.units.get(include=["embeddings"])
+        return dict(zip(got["ids"], got["embeddings"]))
 
     def _replace(self, source: str, digest: str, chunks: list[Chunk]) -> None:
         # add the new version first, then drop the old one: an interrupted run loses nothing
         prefix = hashlib.sha1(source.encode()).hexdigest()[:10]
         ids = [f"{prefix}:{digest[:12]}:{c.order}" for c in chunks]
+        vectors = self.encode([c.text for c in chunks])
         for start in range(0, len(chunks), BATCH):
             part = chunks[start:start + BATCH]
             self.collection.add(
                 ids=ids[start:start + BATCH],
+                embeddings=vectors[start:start + BATCH],
                 documents=[c.text for c in part],
                 metadatas=[_metadata(c, source, digest) for c in part],
             )
-        self.collection.delete(
-            where={"$and": [{"source": source}, {"file_hash": {"$ne": digest}}]}
-        )
+        units = [(unit_id(cid, u), u) for cid, c in zip(ids, chunks) for u in units_of(c)]
+        unit_vectors = self.encode([embed_text(u) for _, u in units])
+        for start in range(0, len(units), BATCH):
+            part = units[start:start + BATCH]
+            self.units.add(ids=[i for i, _ in part], embeddings=unit_vectors[start:start + BATCH],
+                           metadatas=[{"source": source, "file_hash": digest}] * len(part))
+        stale = {"$and": [{"source": source}, {"file_hash": {"$ne": digest}}]}
+        self.collection.delete(where=stale)
+        self.units.delete(where=stale)
 
     def ingest(self, corpus_dir: Path | None = None) -> IngestReport:
         """Bring the index in line with the corpus folder; safe to run any number of times."""
@@ -215,6 +255,7 @@ class Index:
             (report.updated if source in indexed else report.added).append(source)
         for source in sorted(set(indexed) - seen):
             self.collection.delete(where={"source": source})
+            self.units.delete(where={"source": source})
             report.removed.append(source)
         report.chunks = self.count()
         return report

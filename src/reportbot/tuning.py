@@ -21,6 +21,9 @@ SOFT_MISSING_COST = 0.5  # a missing non-key word costs this share of its weight
 # merit of a unit = coverage + what its own text covers + semantic similarity (the dense
 # cosine of its chunk): coverage decides, the other two order near-ties
 MERIT_COVERAGE, MERIT_BODY, MERIT_SEMANTIC = 0.7, 0.15, 0.15
+# the best unit must be at least this close to the question (cosine of their m3e-small
+# vectors); benchmarks/calibrate.py prints the trade-off this was read from
+MIN_SEMANTIC = 0.5
 
 # --- computed answers over tables -------------------------------------------------------------
 TABLE_MIN_SCORE = 0.5  # how well a table must match the question's words to be used

@@ -20,7 +20,7 @@ from ..retrieval import Retriever, Unit, section_title
 from ..store import StoredChunk
 from ..textproc import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..tuning import (BLOCK_SHARE, MAX_TABLE_ROWS, MAX_UNITS, MERIT_BODY, MERIT_COVERAGE,
-                      MERIT_SEMANTIC, MIN_COVERAGE, SOFT_MISSING_COST, TIE_MARGIN)
+                      MERIT_SEMANTIC, MIN_COVERAGE, MIN_SEMANTIC, SOFT_MISSING_COST, TIE_MARGIN)
 from .query import Query
 
 NOT_FOUND = "报告中没有找到能回答这个问题的内容。"
@@ -82,7 +82,9 @@ def _weights(retriever: Retriever, query: Query) -> list[tuple[Term, float]]:
 
 def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                 weighted: list[tuple[Term, float]],
-                similarity: dict[str, float] | None = None) -> list[Scored]:
+                similarity: dict[str, float] | None = None, vector=None) -> list[Scored]:
+    """``similarity``: each chunk's cosine to the question; ``vector``: the question's, to
+    compare with each unit's own vector (the chunk's cosine stands in where a unit has none)."""
     similarity = similarity or {}
     if not weighted:
         return []
@@ -114,8 +116,11 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             if query.wants_date and not _DATE_IN_TEXT_RE.search(unit.text):
                 blocked = True  # asked "when", and this passage gives no date
                 missing.append("date")
+            semantic = retriever.similarity(unit, vector)
+            if semantic is None:
+                semantic = similarity.get(chunk.id, 0.0)
             out.append(Scored(unit, got / total, body / total, ctx / total, missing, blocked, rank,
-                              similarity.get(chunk.id, 0.0)))
+                              semantic))
     return out
 
 
@@ -132,12 +137,12 @@ def _merit(s: Scored) -> float:
 
 
 def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
-           weighted: list[tuple[Term, float]],
-           similarity: dict[str, float] | None = None) -> tuple[list[Scored], list[Scored]]:
+           weighted: list[tuple[Term, float]], similarity: dict[str, float] | None = None,
+           vector=None) -> tuple[list[Scored], list[Scored]]:
     """(chosen units, all scored units) for a question."""
-    scored = score_units(retriever, query, chunks, weighted, similarity)
+    scored = score_units(retriever, query, chunks, weighted, similarity, vector)
     ok = [s for s in scored if not s.blocked and s.coverage >= MIN_COVERAGE
-          and not _already_shown(s.unit, query.shown)]
+          and s.semantic >= MIN_SEMANTIC and not _already_shown(s.unit, query.shown)]
     if not ok:
         return [], scored
     # best coverage first, what the unit's own text covers counting a little extra; then
@@ -236,14 +241,14 @@ def citation(n: int, chunk: StoredChunk, quote: str) -> Citation:
 
 
 def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChunk],
-                      similarity: dict[str, float] | None = None) -> Answer:
+                      similarity: dict[str, float] | None = None, vector=None) -> Answer:
     asked = query.asked
     if not query.terms:
         if _OVERVIEW_RE.search(query.question):
             return overview_answer(retriever, asked)
         return Answer(NO_TERMS, False, [], asked)
     weighted = _weights(retriever, query)
-    chosen, scored = select(retriever, query, chunks, weighted, similarity)
+    chosen, scored = select(retriever, query, chunks, weighted, similarity, vector)
     if not chosen:
         return Answer(not_found_text(retriever, query, scored), False, [], asked)
     # read in report order; one citation number per chunk
