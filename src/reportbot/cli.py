@@ -46,6 +46,7 @@ def cmd_ingest(args) -> int:
             "added": report.added, "updated": report.updated, "removed": report.removed,
             "unchanged": report.unchanged, "rebuilt": report.rebuilt, "chunks": report.chunks,
             "errors": [{"file": f, "reason": r} for f, r in report.errors],
+            "warnings": [{"file": f, "reason": r} for f, r in report.warnings],
         })
     else:
         print(report.summary())

@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .charfold import fix_radicals, normalize_text  # noqa: F401 - fix_radicals is public API
 from pathlib import Path
 
 SUPPORTED = {".txt", ".md", ".markdown", ".pdf"}
-
-
-# PDF text extraction often yields radical code points (⾏, ⻓) where the text has the
-# ordinary characters (行, 长): Kangxi radicals have a compatibility mapping (NFKC); the
-# simplified forms of the CJK Radicals Supplement do not, so they are listed here.
-_RADICALS_SUPPLEMENT = dict(zip(
-    "⺁⺌⺟⺠⺧⺫⺮⺼⻁⻄⻅⻆⻉⻊⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻨⻩⻬⻮⻰⻳",
-    "厂小母民牛目竹肉虎西见角贝足车長长门雨青韦页风飞食马骨鬼鱼鸟麦黄齐齿龙龟",
-))
-_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
-_RADICALS.update({ord(k): v for k, v in _RADICALS_SUPPLEMENT.items()})
-
-
-def fix_radicals(text: str) -> str:
-    """Replace radical code points by the characters they stand for."""
-    return text.translate(_RADICALS)
 
 
 class LoadError(Exception):
@@ -39,6 +25,7 @@ class LoadError(Exception):
 class Page:
     number: int | None  # 1-based page number for PDFs, None for text files
     text: str
+    warnings: list[str] = field(default_factory=list)  # pages of the file that were skipped, and why
 
 
 def file_hash(path: Path) -> str:
@@ -67,14 +54,17 @@ def load_pages(path: Path) -> list[Page]:
         ) from exc
     if "\x00" in text:
         raise LoadError(path, "looks like a binary file, not text")
-    return [Page(None, fix_radicals(text))]
+    return [Page(None, normalize_text(text))]
 
 
 def _load_pdf(path: Path, data: bytes) -> list[Page]:
+    """Pages of a PDF, read for layout (pdf.py); pypdf checks first that it can be opened."""
     import io
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    from .pdf import read_pdf
 
     if not data.lstrip().startswith(b"%PDF"):
         raise LoadError(path, "not a PDF file (no %PDF header)")
@@ -87,14 +77,22 @@ def _load_pdf(path: Path, data: bytes) -> list[Page]:
                 raise LoadError(path, f"the PDF is encrypted and cannot be opened ({exc})") from exc
             if not ok:
                 raise LoadError(path, "the PDF is encrypted with a password; decrypt it first")
-        pages = [Page(i + 1, fix_radicals(page.extract_text() or ""))
-                 for i, page in enumerate(reader.pages)]
+        if not reader.pages:
+            raise LoadError(path, "the PDF has no pages")
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise LoadError(path, f"broken or unreadable PDF ({exc})") from exc
+    try:
+        layout = read_pdf(data)
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files
+        raise LoadError(path, f"broken or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    pages = [Page(number, normalize_text(text)) for number, text in layout.pages]
     if not any(p.text.strip() for p in pages):
-        raise LoadError(path, "the PDF has no extractable text (scanned images need OCR first)")
+        why = "; ".join(layout.warnings) or "no text"
+        raise LoadError(path, f"the PDF has no extractable text ({why}); scanned images need OCR first")
+    if pages:
+        pages[0].warnings = list(layout.warnings)
     return pages
 
 

@@ -35,6 +35,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # pages skipped in files that were indexed
     rebuilt: str = ""  # why the whole index was rebuilt, if it was
     chunks: int = 0  # chunks in the index afterwards
 
@@ -52,6 +53,8 @@ class IngestReport:
                 lines.append(f"{label}: {', '.join(items)}")
         for path, reason in self.errors:
             lines.append(f"ERROR {path}: {reason}")
+        for path, reason in self.warnings:
+            lines.append(f"WARNING {path}: {reason}")
         lines.append(f"{self.chunks} chunks in the index")
         return "\n".join(lines)
 
@@ -251,6 +254,7 @@ class Index:
                 # keep whatever an earlier good version of this file put in the index
                 report.errors.append((str(path), exc.reason))
                 continue
+            report.warnings.extend((str(path), w) for p in pages for w in p.warnings)
             self._replace(source, digest, chunks)
             (report.updated if source in indexed else report.added).append(source)
         for source in sorted(set(indexed) - seen):

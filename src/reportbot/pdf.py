@@ -1,0 +1,256 @@
+"""Layout-aware reading of PDF reports.
+
+pdfplumber (on pdfminer.six) gives each character's place on the page and finds tables by
+their ruling lines, with merged cells as gaps. From that this module rebuilds what the text
+of a report looks like, so the parser treats a PDF like a text file:
+
+- ruled tables → tab-separated rows; multi-line cells joined; cells merged down or across left
+  blank (the parser fills them down and reads two-level headers as header paths); a table
+  continued on the next page under a repeated header becomes one table; its caption ("图表2：…")
+  is the line above it, without the "图表2：" label;
+- running headers and footers (the same line, page numbers aside, at the top or bottom of most
+  pages) and bare page numbers are dropped;
+- lines wrapped at the right margin are joined into their paragraph, across a page break too;
+- short lines in a larger font become headings (their bullet glyphs are often lost);
+- a page whose text is mostly unreadable glyphs, or that has no text at all, is reported.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .charfold import normalize_text
+from .textproc import has_cjk
+
+# A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
+# REPEAT_SHARE of the pages is a running header/footer (seen: 6–8% margins in Chromium and
+# Word prints; 0.5 keeps a header that skips the cover and the last pages).
+MARGIN = 0.1
+REPEAT_SHARE = 0.5
+HEADING_SIZE = 1.18  # a short line at this multiple of the body font size is a heading
+GARBLED_SHARE = 0.3  # a page with more unreadable glyphs than this is reported, not indexed
+_CAPTION_LABEL_RE = re.compile(r"^\s*(?:图表|图|表|Figure|Table|Exhibit)\s*\d+\s*[:：.、]?\s*", re.I)
+_SENTENCE_END = "。！？!?；;：:"
+_MARKS = "➤▶►■◆●◼▪•-‒–—"
+_DASH_BULLET_RE = re.compile(r"^[‒–—]\s+")  # bullets printed as dashes read as "- "
+WRAP_SLACK = 5  # a line ending within this many characters of the right edge may wrap
+
+
+@dataclass
+class _Line:
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+
+
+@dataclass
+class _Table:
+    top: float
+    bottom: float
+    rows: list[list[str]]
+
+
+@dataclass
+class PdfText:
+    pages: list[tuple[int, str]] = field(default_factory=list)  # (page number, text)
+    warnings: list[str] = field(default_factory=list)  # "page 3: …"
+
+
+def _tight(c: str) -> bool:
+    """Chinese characters and full-width punctuation take no space beside them."""
+    return has_cjk(c) or ord(c) >= 0x2E80
+
+
+def _join(a: str, b: str) -> str:
+    """Join two pieces of one wrapped line: no space beside Chinese, none after a hyphen."""
+    if not a or not b:
+        return a or b
+    if (a.endswith("-") and b[0].isalpha()) or _tight(a[-1]) or _tight(b[0]):
+        return a + b
+    return a + " " + b
+
+
+def _cell(text: str | None) -> str:
+    if not text:
+        return ""
+    parts = [p.strip() for p in text.split("\n")]
+    out = ""
+    for p in parts:
+        out = _join(out, p)
+    return out.replace("\t", " ")
+
+
+def _unreadable(text: str) -> float:
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    bad = sum(1 for c in chars if c == "\ufffd" or unicodedata.category(c) in ("Co", "Cn", "Cc"))
+    return bad / len(chars)
+
+
+def _page_blocks(page) -> tuple[list, float]:
+    """Text lines and tables of a page, top to bottom; and the body font size."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    lines = []
+    sizes: Counter = Counter()
+    for line in text_page.extract_text_lines(layout=False, strip=True, return_chars=True):
+        text = _DASH_BULLET_RE.sub("- ", normalize_text(line["text"]).strip())
+        if not text or all(c in _MARKS or c.isspace() for c in text):
+            continue  # empty, or a bullet glyph alone
+        size = max((c.get("size", 0) for c in line["chars"]), default=0)
+        for c in line["chars"]:
+            sizes[round(c.get("size", 0), 1)] += 1
+        lines.append(_Line(text, line["top"], line["bottom"], line["x0"], line["x1"], size))
+    blocks: list = lines + [_Table(t.bbox[1], t.bbox[3],
+                                   [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()])
+                            for t in tables]
+    blocks.sort(key=lambda b: b.top)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    return blocks, body
+
+
+def _running_lines(all_blocks: list[list], heights: list[float]) -> set[str]:
+    """Texts (digits masked) that recur in the page margins: running headers and footers."""
+    seen: Counter = Counter()
+    for blocks, height in zip(all_blocks, heights):
+        keys = {re.sub(r"\d+", "#", b.text) for b in blocks if isinstance(b, _Line)
+                and (b.top < height * MARGIN or b.bottom > height * (1 - MARGIN))}
+        seen.update(keys)
+    need = max(2, REPEAT_SHARE * len(all_blocks))
+    return {k for k, n in seen.items() if n >= need}
+
+
+def read_pdf(data: bytes) -> PdfText:
+    """The text of each page of a PDF, laid out as the parser reads a text report."""
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    out = PdfText()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = list(pdf.pages)
+        all_blocks, heights, bodies, images = [], [], [], []
+        for page in pages:
+            blocks, body = _page_blocks(page)
+            all_blocks.append(blocks)
+            heights.append(float(page.height))
+            bodies.append(body)
+            images.append(bool(page.images))
+    running = _running_lines(all_blocks, heights)
+    body_size = Counter(round(b, 1) for b in bodies if b).most_common(1)
+    body_size = body_size[0][0] if body_size else 0.0
+    kept_pages: list[tuple[int, list]] = []
+    for number, (blocks, height, has_images) in enumerate(zip(all_blocks, heights, images), 1):
+        kept = []
+        for b in blocks:
+            if isinstance(b, _Line):
+                in_margin = b.top < height * MARGIN or b.bottom > height * (1 - MARGIN)
+                if in_margin and (re.sub(r"\d+", "#", b.text) in running or b.text.isdigit()):
+                    continue
+            kept.append(b)
+        text = " ".join(b.text for b in kept if isinstance(b, _Line)) + \
+            " ".join(c for b in kept if isinstance(b, _Table) for r in b.rows for c in r)
+        if not text.strip():
+            if has_images:
+                out.warnings.append(f"page {number}: no text layer (a scanned image?); OCR it to index this page")
+            continue
+        share = _unreadable(text)
+        if share > GARBLED_SHARE:
+            out.warnings.append(f"page {number}: text extracts as garbage ({share:.0%} unreadable glyphs); "
+                                "not indexed")
+            continue
+        kept_pages.append((number, kept))
+    _merge_continued_tables(kept_pages)
+    right = _text_right_edge(kept_pages)
+    for number, blocks in kept_pages:
+        out.pages.append((number, _render(blocks, body_size, right, first_page=number == 1)))
+    _join_across_pages(out.pages, kept_pages, right)
+    return out
+
+
+def _merge_continued_tables(pages: list[tuple[int, list]]) -> None:
+    """A table that ends one page and starts the next, with the same columns, is one table;
+    a repeated header row on the second page is dropped."""
+    for (_, prev), (_, cur) in zip(pages, pages[1:]):
+        if not prev or not cur or not isinstance(prev[-1], _Table) or not isinstance(cur[0], _Table):
+            continue
+        a, b = prev[-1], cur[0]
+        if not a.rows or not b.rows or len(a.rows[0]) != len(b.rows[0]):
+            continue
+        rows = b.rows[1:] if b.rows[0] == a.rows[0] else b.rows
+        a.rows.extend(rows)
+        cur.pop(0)
+
+
+def _text_right_edge(pages: list[tuple[int, list]]) -> float:
+    """Where full lines of body text end (most lines that wrap reach it)."""
+    edges = Counter(round(b.x1) for _, blocks in pages for b in blocks if isinstance(b, _Line))
+    if not edges:
+        return 0.0
+    # the right edge is the largest x1 shared by many lines, not a stray wide line
+    common = [x for x, n in edges.items() if n >= 3] or list(edges)
+    return float(max(common))
+
+
+def _wraps(line: _Line, right: float) -> bool:
+    """The line runs to the right margin without ending a sentence: it goes on below."""
+    return right > 0 and line.x1 >= right - WRAP_SLACK * max(line.size, 8) \
+        and line.text[-1] not in _SENTENCE_END
+
+
+def _render(blocks: list, body_size: float, right: float, first_page: bool) -> str:
+    out: list[str] = []
+    prev: _Line | None = None
+    for i, b in enumerate(blocks):
+        if isinstance(b, _Table):
+            if prev is not None and out and _CAPTION_LABEL_RE.match(out[-1]):
+                out[-1] = _CAPTION_LABEL_RE.sub("", out[-1])
+            out.extend("\t".join(row) for row in b.rows)
+            out.append("")
+            prev = None
+            continue
+        text = b.text
+        heading = (not first_page and body_size and b.size >= HEADING_SIZE * body_size
+                   and len(text) <= 30 and text[-1] not in _SENTENCE_END and text[0] not in _MARKS
+                   and not re.match(r"^第[一二三四五六七八九十\d]+部分", text))
+        if heading:
+            out.append(f"➤ {text}")
+            prev = None
+            continue
+        gap_ok = prev is not None and b.top - prev.bottom <= 0.8 * max(prev.size, 1)
+        if prev is not None and gap_ok and _wraps(prev, right) and text[0] not in _MARKS:
+            out[-1] = _join(out[-1], text)
+        else:
+            out.append(text)
+        prev = b
+    return "\n".join(out)
+
+
+def _join_across_pages(rendered: list[tuple[int, str]], pages: list[tuple[int, list]], right: float) -> None:
+    """A paragraph cut by a page break goes on at the top of the next page: join it there."""
+    for i in range(len(rendered) - 1):
+        blocks = pages[i][1]
+        nxt = pages[i + 1][1]
+        if not blocks or not nxt or not isinstance(blocks[-1], _Line) or not isinstance(nxt[0], _Line):
+            continue
+        if not _wraps(blocks[-1], right) or nxt[0].text[0] in _MARKS:
+            continue
+        number, text = rendered[i]
+        nnum, ntext = rendered[i + 1]
+        first, _, rest = ntext.partition("\n")
+        rendered[i] = (number, _join(text, first))
+        rendered[i + 1] = (nnum, rest)
