@@ -68,8 +68,18 @@ def main() -> int:
                 retrieve_ms.append(timed(bot.retrieve, q, 5))
                 ask_ms.append(timed(bot.ask, q))
 
+    pdf_pages_per_s = None
+    printed = ROOT.parent / "shared" / "pdf" / "njzq_aigc_2023_print.pdf"
+    if printed.exists():
+        from reportbot.loaders import load_pages
+
+        t0 = time.perf_counter()
+        pages = load_pages(printed)
+        pdf_pages_per_s = round(len(pages) / (time.perf_counter() - t0), 1)
+
     result = {
         "chunks": report.chunks,
+        "pdf_pages_per_s": pdf_pages_per_s,
         "model_load_s": round(startup, 2),
         "ingest_s": round(ingest, 2),
         "reingest_unchanged_s": round(reingest, 3),

@@ -89,6 +89,9 @@ def _cell(text: str | None) -> str:
 
 
 def _unreadable(text: str) -> float:
+    """Share of glyphs with no readable character: private-use code points, replacement
+    characters, controls, and glyphs pdfminer could not map at all ("(cid:123)")."""
+    text = re.sub(r"\(cid:\d+\)", "\ufffd", text)
     chars = [c for c in text if not c.isspace()]
     if not chars:
         return 0.0
@@ -191,8 +194,10 @@ def _merge_continued_tables(pages: list[tuple[int, list]]) -> None:
         a, b = prev[-1], cur[0]
         if not a.rows or not b.rows or len(a.rows[0]) != len(b.rows[0]):
             continue
-        rows = b.rows[1:] if b.rows[0] == a.rows[0] else b.rows
-        a.rows.extend(rows)
+        repeated = 0  # header rows printed again at the top of the page (one or two levels)
+        while repeated < min(len(a.rows), len(b.rows)) and b.rows[repeated] == a.rows[repeated]:
+            repeated += 1
+        a.rows.extend(b.rows[repeated:])
         cur.pop(0)
 
 
