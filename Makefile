@@ -28,3 +28,4 @@ eval: setup
 
 bench: setup
 	$(VENV)/bin/python benchmarks/bench.py
+	$(VENV)/bin/python benchmarks/load.py

@@ -13,20 +13,31 @@ from . import answer as ans
 from .config import Settings
 from .models import Answer, Hit
 from .retrieval import Retriever
+from .ingest import ingest as run_ingest
+from .ingest import needs_ingest
 from .store import IngestReport, Index, StoredChunk
 from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES
 
 MAX_QUESTION_CHARS = 1000
+MAX_HISTORY_TURNS = 8  # earlier turns kept for follow-ups (older ones are dropped)
+MAX_HISTORY_CHARS = 2000  # of each earlier question or answer (the rest is cut off)
+MAX_K = 100
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 
 class InputError(ValueError):
     """The question itself is unusable (empty, too long)."""
 
 
+def clean_text(text: str) -> str:
+    """Text without lone surrogates (they cannot be encoded, and mean nothing)."""
+    return _SURROGATE_RE.sub("", text)
+
+
 def check_question(question) -> str:
     if not isinstance(question, str):
         raise InputError("The question must be text.")
-    question = question.strip()
+    question = clean_text(question).strip()
     if not question:
         raise InputError("请输入问题。(The question is empty.)")
     if len(question) > MAX_QUESTION_CHARS:
@@ -35,6 +46,31 @@ def check_question(question) -> str:
             f"(The question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}.)"
         )
     return question
+
+
+def check_history(history) -> list[tuple[str, str]] | None:
+    """The chat so far, bounded: at most MAX_HISTORY_TURNS turns (the latest) of at most
+    MAX_HISTORY_CHARS characters each. Bad shapes get a clear message."""
+    if history is None or history == []:
+        return None
+    if not isinstance(history, (list, tuple)):
+        raise InputError("history must be a list of [question, answer] pairs or role messages, "
+                         f"not {type(history).__name__}")
+    history = list(history)[-2 * MAX_HISTORY_TURNS:]  # role messages come two a turn
+    try:
+        pairs = ans.normalize_history(history)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    return [(clean_text(q)[:MAX_HISTORY_CHARS], clean_text(a)[:MAX_HISTORY_CHARS])
+            for q, a in pairs[-MAX_HISTORY_TURNS:]]
+
+
+def check_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise InputError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+    if not 1 <= k <= MAX_K:
+        raise InputError(f"k must be from 1 to {MAX_K}, not {k}")
+    return k
 
 
 def _hit(chunk: StoredChunk, score: float) -> Hit:
@@ -55,6 +91,7 @@ class ReportBot:
         self.settings = settings or Settings(**overrides)
         self.index = Index(self.settings)
         self._retriever: Retriever | None = None
+        self._generation = -1
         self._lock = threading.Lock()
         self._llm = ans.build_llm(self.settings) if self.settings.use_llm else None
         self.chain: Runnable = (
@@ -63,30 +100,28 @@ class ReportBot:
         )
 
     # --- indexing --------------------------------------------------------------------------
-    def ingest(self, corpus_dir: str | Path | None = None) -> IngestReport:
+    def ingest(self, corpus_dir: str | Path | None = None, progress=None) -> IngestReport:
+        report = run_ingest(self.index, Path(corpus_dir or self.settings.corpus_dir), progress)
         with self._lock:
-            report = self.index.ingest(Path(corpus_dir) if corpus_dir else None)
             self._retriever = None
-            return report
+        return report
 
     def needs_ingest(self) -> bool:
-        """True when the index is empty, stale, or behind the corpus folder."""
-        from .loaders import file_hash, list_corpus
-
-        if self.index.count() == 0 or self.index.stale_reason():
-            return True
-        corpus = self.settings.corpus_dir
-        indexed = self.index.sources()
-        files = {p.relative_to(corpus).as_posix(): file_hash(p) for p in list_corpus(corpus)}
-        return any(indexed.get(s) != {h} for s, h in files.items()) or bool(set(indexed) - set(files))
+        """True when the index is empty, stale, partly written, or behind the corpus folder
+        (files that failed before and have not changed do not count)."""
+        return needs_ingest(self.index, self.settings.corpus_dir)
 
     @property
     def retriever(self) -> Retriever:
+        """The in-memory view of the index; reloaded when another process has finished an
+        ingest since (a running server sees new files without a restart)."""
+        generation = self.index.generation()
         with self._lock:
-            if self._retriever is None:
+            if self._retriever is None or self._generation != generation:
                 if self.index.count() == 0:
                     raise RuntimeError("The index is empty: run `reportbot ingest` (or bot.ingest()) first.")
                 self._retriever = Retriever(self.index)
+                self._generation = generation
             return self._retriever
 
     def tables(self) -> list:
@@ -98,18 +133,18 @@ class ReportBot:
     # --- questions -------------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 5) -> list[Hit]:
         question = check_question(question)
-        if k < 1:
-            raise InputError("k must be at least 1")
+        k = check_k(k)
         return [_hit(c, s) for c, s in self.retriever.search(question, k)]
 
     def _prepare(self, inputs: dict) -> dict:
         question = check_question(inputs["question"])
+        history = check_history(inputs.get("history"))
         retriever = self.retriever
-        query = ans.understand(retriever, question, inputs.get("history"))
+        query = ans.understand(retriever, question, history)
         vector = retriever.query_vector(query.search_text)
         found = retriever.search_scored(query.search_text, CANDIDATE_CHUNKS, vector)
         return {"query": query, "chunks": [c for c, _, _ in found], "vector": vector,
-                "similarity": {c.id: sim for c, _, sim in found}, "history": inputs.get("history")}
+                "similarity": {c.id: sim for c, _, sim in found}, "history": history}
 
     def _offline_answer(self, state: dict) -> Answer:
         """A computed answer when the question asks for a table operation, else a quote."""
@@ -158,7 +193,7 @@ class ReportBot:
             return
         chunks = self._llm_sources(state)
         text = ""
-        for part in self._llm.stream(ans.llm_messages(state["query"], chunks, history)):
+        for part in self._llm.stream(ans.llm_messages(state["query"], chunks, state["history"])):
             text += str(part.content)
             if "NOT_FOUND".startswith(text.strip()[:9]) and len(text.strip()) < 10:
                 continue  # don't show the sentinel while it is being typed

@@ -1,4 +1,4 @@
-"""Command line: reportbot ingest | ask | retrieve | tables | eval | serve."""
+"""Command line: reportbot ingest | check | ask | retrieve | tables | eval | serve."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ import warnings
 from .config import ConfigError, Settings
 
 
-def _bot(args):
-    from .bot import ReportBot
-
+def _settings(args) -> Settings:
     overrides = {}
     if args.corpus:
         overrides["corpus_dir"] = args.corpus
     if args.index:
         overrides["index_dir"] = args.index
-    settings = Settings(**overrides)
-    return ReportBot(settings)
+    return Settings(**overrides)
+
+
+def _bot(args):
+    from .bot import ReportBot
+
+    return ReportBot(_settings(args))
 
 
 def _ensure_index(bot, quiet: bool = False) -> None:
@@ -39,18 +42,40 @@ def _print_json(data) -> None:
 
 
 def cmd_ingest(args) -> int:
+    if args.rebuild:
+        from .store import wipe
+
+        wipe(_settings(args))  # before opening: a damaged index may not open at all
     bot = _bot(args)
-    report = bot.ingest()
+    if args.rebuild and bot.settings.chroma_url:
+        bot.index.reset()
+    progress = None if args.json else (lambda msg: print(msg, file=sys.stderr))
+    report = bot.ingest(progress=progress)
     if args.json:
         _print_json({
             "added": report.added, "updated": report.updated, "removed": report.removed,
-            "unchanged": report.unchanged, "rebuilt": report.rebuilt, "chunks": report.chunks,
+            "unchanged": report.unchanged, "repaired": report.repaired, "rebuilt": report.rebuilt,
+            "chunks": report.chunks,
             "errors": [{"file": f, "reason": r} for f, r in report.errors],
             "warnings": [{"file": f, "reason": r} for f, r in report.warnings],
         })
     else:
         print(report.summary())
     return 1 if report.errors else 0
+
+
+def cmd_check(args) -> int:
+    from .ingest import check
+
+    bot = _bot(args)
+    result = check(bot.index, bot.settings.corpus_dir, repair=args.repair)
+    if args.json:
+        _print_json({"healthy": result.healthy, "partial": result.partial, "orphans": result.orphans,
+                     "dense": dict(zip(("chunks", "chunks_reached", "units", "units_reached"), result.dense)),
+                     "repaired": result.repaired})
+    else:
+        print(result.summary())
+    return 0 if result.healthy or result.repaired else 1
 
 
 def cmd_ask(args) -> int:
@@ -136,12 +161,9 @@ def cmd_serve(args) -> int:
 
     bot = _bot(args)
     _ensure_index(bot)
-    auth = None
-    if args.auth:
-        user, _, password = args.auth.partition(":")
-        if not user or not password:
-            raise ConfigError("--auth takes USER:PASSWORD")
-        auth = (user, password)
+    from .web import parse_auth
+
+    auth = parse_auth(args.auth) if args.auth else None
     try:
         serve(bot, host=args.host, port=args.port, auth=auth)
     except OSError as exc:
@@ -161,7 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="build or update the index from the corpus folder")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--rebuild", action="store_true",
+                   help="throw the index away and build it again from the corpus (a damaged index)")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("check", help="verify the index against its manifest; --repair fixes it")
+    p.add_argument("--repair", action="store_true", help="re-ingest partial sources, drop orphans, "
+                   "rebuild vectors that dense search cannot reach")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question")
@@ -204,10 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     from .bot import InputError
     from .evaluate import EvalFileError
     from .loaders import LoadError
+    from .store import IndexDamaged
 
     try:
         return args.func(args)
-    except (InputError, ConfigError, LoadError, EvalFileError, RuntimeError) as exc:
+    except (InputError, ConfigError, LoadError, EvalFileError, IndexDamaged, RuntimeError) as exc:
         print(f"reportbot: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

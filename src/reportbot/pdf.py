@@ -206,9 +206,10 @@ def _text_right_edge(pages: list[tuple[int, list]]) -> float:
     edges = Counter(round(b.x1) for _, blocks in pages for b in blocks if isinstance(b, _Line))
     if not edges:
         return 0.0
-    # the right edge is the largest x1 shared by many lines, not a stray wide line
-    common = [x for x, n in edges.items() if n >= 3] or list(edges)
-    return float(max(common))
+    # the right edge is the largest x1 shared by several lines, not a stray wide line; with
+    # no such edge (a few short lines) nothing is taken to wrap
+    common = [x for x, n in edges.items() if n >= 3]
+    return float(max(common)) if common else 0.0
 
 
 def _wraps(line: _Line, right: float) -> bool:

@@ -1,17 +1,25 @@
-"""The Chroma index: incremental, idempotent ingestion keyed by file content hashes."""
+"""The Chroma index: chunks, answer-unit vectors, and a manifest of what is completely indexed.
+
+Three collections: ``<name>`` (chunks, embedded), ``<name>_units`` (sentence and row vectors)
+and ``<name>_manifest`` (one record per source file, written only after all its chunks are:
+a file counts as indexed only then). Readers see only chunks of the file versions the manifest
+names, so a crash mid-write never shows half a file. The ingest process itself is in ingest.py.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
+import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from .config import ConfigError, Settings, resolve_model
-from .loaders import LoadError, file_hash, list_corpus, load_pages, unsupported_files
-from .parse import PARSER_VERSION, Chunk, parse_pages
+from .parse import PARSER_VERSION, Chunk
 from .units import embed_text, unit_id, units_of
 
 log = logging.getLogger(__name__)
@@ -28,12 +36,65 @@ class StoredChunk(Chunk):
     source: str = ""
 
 
+GENERATION_ID = "__generation__"  # manifest record counting finished ingests (readers watch it)
+_DAMAGE_WORDS = ("malformed", "not a database", "disk image", "no such table", "file is encrypted",
+                 "database corruption", "unable to open database", "error finding id", "nothing found on disk",
+                 "hnsw", "segment")
+
+
+class IndexDamaged(RuntimeError):
+    """The stored index cannot be read; the message names the folder and the way out."""
+
+
+# Another process wrote the index since this one opened it: Chroma's in-memory view is behind.
+_STALE_WORDS = ("error finding id", "nothing found on disk")
+
+
+def _guard(method):
+    """Turn the storage errors of a damaged index into one clear IndexDamaged. An error that
+    another process's writes cause (a stale in-memory view) reopens the index and retries once."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        for attempt in (1, 2):
+            try:
+                return method(self, *args, **kwargs)
+            except (IndexDamaged, ConfigError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - sqlite, Rust and HNSW errors come in many types
+                message = str(exc).lower()
+                if attempt == 1 and any(w in message for w in _STALE_WORDS) and hasattr(self, "client"):
+                    self.reopen()
+                    continue
+                if any(w in message for w in _DAMAGE_WORDS):
+                    raise IndexDamaged(damage_message(self.settings, exc)) from exc
+                raise
+    return wrapper
+
+
+def damage_message(settings: Settings, exc: Exception) -> str:
+    where = settings.chroma_url or str(Path(settings.index_dir).resolve())
+    return (f"the index in {where} is damaged ({str(exc).splitlines()[0][:160]}); rebuild it from "
+            f"the corpus with `reportbot ingest --rebuild`")
+
+
+def wipe(settings: Settings) -> None:
+    """Remove a local index folder's contents, even when Chroma cannot open it."""
+    folder = Path(settings.index_dir)
+    if settings.chroma_url or not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if child.name in (".gitkeep", ".ingest.lock"):
+            continue
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # partly written before (a crash): written again
     errors: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # pages skipped in files that were indexed
     rebuilt: str = ""  # why the whole index was rebuilt, if it was
@@ -41,14 +102,15 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.rebuilt)
+        return bool(self.added or self.updated or self.removed or self.repaired or self.rebuilt)
 
     def summary(self) -> str:
         lines = []
         if self.rebuilt:
             lines.append(f"rebuilt the index: {self.rebuilt}")
         for label, items in (("added", self.added), ("updated", self.updated),
-                             ("removed", self.removed), ("unchanged", self.unchanged)):
+                             ("repaired", self.repaired), ("removed", self.removed),
+                             ("unchanged", self.unchanged)):
             if items:
                 lines.append(f"{label}: {', '.join(items)}")
         for path, reason in self.errors:
@@ -111,6 +173,7 @@ def _from_record(cid: str, meta: dict) -> StoredChunk:
 class Index:
     """Chunks of the corpus in a Chroma collection, embedded with a sentence-transformers model."""
 
+    @_guard
     def __init__(self, settings: Settings):
         from chromadb.utils.embedding_functions import SentenceTransformerEmbeddingFunction
 
@@ -124,7 +187,16 @@ class Index:
             "embed_model": settings.embed_model,
             "parser_version": PARSER_VERSION,
         }
-        self.collection, self.units = self._open()
+        self.collection, self.units, self.manifest = self._open()
+        self.collection.count()  # a damaged database fails here, not at the first question
+
+    def reopen(self) -> None:
+        """Open the index afresh, dropping Chroma's cached view of it (written by another process)."""
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        self.client = _client(self.settings)
+        self.collection, self.units, self.manifest = self._open()
 
     def _open(self):
         chunks = self.client.get_or_create_collection(
@@ -140,7 +212,12 @@ class Index:
             metadata=dict(self.signature),
             configuration={"hnsw": {"space": "cosine"}},
         )
-        return chunks, units
+        # one record per source: what version is completely indexed (or failed), and its counts;
+        # records carry a constant 1-d vector (nothing here is searched by meaning)
+        manifest = self.client.get_or_create_collection(
+            f"{self.settings.collection}_manifest", embedding_function=self.embed,
+            metadata=dict(self.signature))
+        return chunks, units, manifest
 
     def encode(self, texts: list[str]) -> list:
         """Vectors for ``texts``, encoded shortest first (little padding), returned in order."""
@@ -165,30 +242,74 @@ class Index:
         return ""
 
     def reset(self) -> None:
-        for name in (self.settings.collection, f"{self.settings.collection}_units"):
+        for name in (self.settings.collection, f"{self.settings.collection}_units",
+                     f"{self.settings.collection}_manifest"):
             try:
                 self.client.delete_collection(name)
             except Exception:  # noqa: BLE001 - it may not exist yet (an index of an older version)
                 pass
-        self.collection, self.units = self._open()
+        self.collection, self.units, self.manifest = self._open()
+
+    # --- the manifest ---------------------------------------------------------------------
+    @_guard
+    def manifest_records(self) -> dict[str, dict]:
+        """source -> {"file_hash", "chunks", "units", "failed_hash", "failed_reason"}."""
+        got = self.manifest.get(include=["metadatas"])
+        return {i: m for i, m in zip(got["ids"], got["metadatas"]) if i != GENERATION_ID}
+
+    def set_manifest(self, source: str, **fields) -> None:
+        record = {**self.manifest_records().get(source, {}), **fields}
+        self.manifest.upsert(ids=[source], embeddings=[[1.0]], metadatas=[record])
+
+    def drop_manifest(self, source: str) -> None:
+        self.manifest.delete(ids=[source])
+
+    @_guard
+    def generation(self) -> int:
+        """How many ingests have changed the index: a reader that saw another number reloads."""
+        got = self.manifest.get(ids=[GENERATION_ID], include=["metadatas"])
+        return int(got["metadatas"][0]["n"]) if got["ids"] else 0
+
+    def bump_generation(self) -> None:
+        self.manifest.upsert(ids=[GENERATION_ID], embeddings=[[1.0]],
+                             metadatas=[{"n": self.generation() + 1}])
+
+    def complete(self) -> dict[str, str]:
+        """source -> the file hash whose chunks are all in the index."""
+        return {s: m["file_hash"] for s, m in self.manifest_records().items() if m.get("file_hash")}
+
+    @_guard
+    def stored_counts(self) -> tuple[Counter, Counter]:
+        """(chunks, units) stored per (source, file hash), whatever the manifest says."""
+        chunks = Counter((m["source"], m["file_hash"])
+                         for m in self.collection.get(include=["metadatas"])["metadatas"])
+        units = Counter((m["source"], m["file_hash"])
+                        for m in self.units.get(include=["metadatas"])["metadatas"])
+        return chunks, units
 
     def sources(self) -> dict[str, set[str]]:
-        """source -> file hashes of what is indexed now (one, unless a run was interrupted)."""
-        got = self.collection.get(include=["metadatas"])
+        """source -> file hashes stored now (more than one only after an interrupted run)."""
+        chunks, _ = self.stored_counts()
         out: dict[str, set[str]] = {}
-        for m in got["metadatas"]:
-            out.setdefault(m["source"], set()).add(m["file_hash"])
+        for source, digest in chunks:
+            out.setdefault(source, set()).add(digest)
         return out
 
+    @_guard
     def count(self) -> int:
         return self.collection.count()
 
+    @_guard
     def all_chunks(self) -> list[StoredChunk]:
+        """Every chunk of the file versions the manifest names as completely indexed."""
+        complete = self.complete()
         got = self.collection.get(include=["metadatas"])
-        chunks = [_from_record(i, m) for i, m in zip(got["ids"], got["metadatas"])]
+        chunks = [_from_record(i, m) for i, m in zip(got["ids"], got["metadatas"])
+                  if complete.get(m["source"]) == m["file_hash"]]
         chunks.sort(key=lambda c: (c.source, c.order))
         return chunks
 
+    @_guard
     def query(self, text: str, n: int, vector=None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the ``n`` nearest chunks."""
         n = min(n, self.count())
@@ -198,19 +319,22 @@ class Index:
         res = self.collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
+    @_guard
     def unit_vectors(self) -> dict[str, object]:
         """unit id -> its vector (numpy), for every answer unit in the index."""
         got = self.units.get(include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"]))
 
-    def _replace(self, source: str, digest: str, chunks: list[Chunk]) -> None:
-        # add the new version first, then drop the old one: an interrupted run loses nothing
+    @_guard
+    def write_source(self, source: str, digest: str, chunks: list[Chunk]) -> tuple[int, int]:
+        """Store one file version's chunks and unit vectors (upsert: a rerun after a crash
+        writes the same ids again), then drop its other versions. Returns (chunks, units)."""
         prefix = hashlib.sha1(source.encode()).hexdigest()[:10]
         ids = [f"{prefix}:{digest[:12]}:{c.order}" for c in chunks]
         vectors = self.encode([c.text for c in chunks])
         for start in range(0, len(chunks), BATCH):
             part = chunks[start:start + BATCH]
-            self.collection.add(
+            self.collection.upsert(
                 ids=ids[start:start + BATCH],
                 embeddings=vectors[start:start + BATCH],
                 documents=[c.text for c in part],
@@ -220,46 +344,33 @@ class Index:
         unit_vectors = self.encode([embed_text(u) for _, u in units])
         for start in range(0, len(units), BATCH):
             part = units[start:start + BATCH]
-            self.units.add(ids=[i for i, _ in part], embeddings=unit_vectors[start:start + BATCH],
-                           metadatas=[{"source": source, "file_hash": digest}] * len(part))
+            self.units.upsert(ids=[i for i, _ in part], embeddings=unit_vectors[start:start + BATCH],
+                              metadatas=[{"source": source, "file_hash": digest}] * len(part))
+        return len(chunks), len(units)
+
+    @_guard
+    def drop_other_versions(self, source: str, digest: str) -> None:
         stale = {"$and": [{"source": source}, {"file_hash": {"$ne": digest}}]}
         self.collection.delete(where=stale)
         self.units.delete(where=stale)
 
-    def ingest(self, corpus_dir: Path | None = None) -> IngestReport:
-        """Bring the index in line with the corpus folder; safe to run any number of times."""
-        corpus_dir = Path(corpus_dir or self.settings.corpus_dir)
-        report = IngestReport()
-        files = list_corpus(corpus_dir)  # raises LoadError if the folder is missing
-        for path in unsupported_files(corpus_dir):
-            report.errors.append((str(path), "unsupported file type (use .txt, .md or .pdf); skipped"))
-        if reason := self.stale_reason():
-            report.rebuilt = reason
-            self.reset()
-        indexed = self.sources()
-        seen: set[str] = set()
-        for path in files:
-            source = path.relative_to(corpus_dir).as_posix()
-            seen.add(source)
-            digest = file_hash(path)
-            if indexed.get(source) == {digest}:
-                report.unchanged.append(source)
+    @_guard
+    def delete_source(self, source: str) -> None:
+        self.collection.delete(where={"source": source})
+        self.units.delete(where={"source": source})
+        self.drop_manifest(source)
+
+    @_guard
+    def dense_coverage(self) -> tuple[int, int, int, int]:
+        """(chunks stored, chunks dense search reaches, units stored, units reached): a
+        damaged vector segment reaches fewer than are stored."""
+        out = []
+        for collection, dim_source in ((self.collection, "chunk"), (self.units, "unit")):
+            n = collection.count()
+            if n == 0:
+                out += [0, 0]
                 continue
-            try:
-                pages = load_pages(path)
-                chunks = parse_pages(pages, source)
-                if not chunks:
-                    raise LoadError(path, "no text found in the file")
-            except LoadError as exc:
-                # keep whatever an earlier good version of this file put in the index
-                report.errors.append((str(path), exc.reason))
-                continue
-            report.warnings.extend((str(path), w) for p in pages for w in p.warnings)
-            self._replace(source, digest, chunks)
-            (report.updated if source in indexed else report.added).append(source)
-        for source in sorted(set(indexed) - seen):
-            self.collection.delete(where={"source": source})
-            self.units.delete(where={"source": source})
-            report.removed.append(source)
-        report.chunks = self.count()
-        return report
+            probe = collection.get(limit=1, include=["embeddings"])["embeddings"][0]
+            found = collection.query(query_embeddings=[probe], n_results=n, include=[])
+            out += [n, len(set(found["ids"][0]))]
+        return tuple(out)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import html
 import os
+import time
 
 import gradio as gr
 
 from .bot import InputError, ReportBot, check_question
+from .config import ConfigError
+
+FAILED_LOGIN_DELAY_S = 1.0  # each wrong password waits this long: guessing gets slow
 from .models import Answer
 
 EXAMPLES = [
@@ -40,6 +44,26 @@ def sources_markdown(answer: Answer | None) -> str:
         quote = "\n".join(f"> {html.escape(line)}" for line in c.quote.split("\n"))
         parts.append(f"**[{c.n}] {html.escape(c.location)}**\n\n{quote}")
     return "\n\n".join(parts)
+
+
+def parse_auth(value: str) -> tuple[str, str]:
+    """USER:PASSWORD, both non-empty, or a clear error at start (not a server nobody can use)."""
+    user, sep, password = (value or "").partition(":")
+    if not sep or not user or not password:
+        raise ConfigError("--auth / REPORTBOT_AUTH takes USER:PASSWORD, both non-empty")
+    return user, password
+
+
+def _slow_auth(user: str, password: str):
+    import hmac
+
+    def check(u: str, p: str) -> bool:
+        ok = hmac.compare_digest(u.encode(), user.encode()) & hmac.compare_digest(p.encode(), password.encode())
+        if not ok:
+            time.sleep(FAILED_LOGIN_DELAY_S)
+        return ok
+
+    return check
 
 
 def build_app(bot: ReportBot) -> gr.Blocks:
@@ -110,12 +134,12 @@ def serve(bot: ReportBot, host: str | None = None, port: int | None = None,
           auth: tuple[str, str] | None = None, block: bool = True):
     host = host or os.environ.get("REPORTBOT_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("REPORTBOT_PORT") or 7860)
-    if auth is None and os.environ.get("REPORTBOT_AUTH"):
-        user, _, password = os.environ["REPORTBOT_AUTH"].partition(":")
-        auth = (user, password)
+    if auth is None and os.environ.get("REPORTBOT_AUTH") is not None:
+        auth = parse_auth(os.environ["REPORTBOT_AUTH"])
     app = build_app(bot)
     # a queue with no size limit: concurrent users wait their turn, none is turned away
     app.queue(default_concurrency_limit=2, max_size=None)
-    app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block,
+    app.launch(server_name=host, server_port=port, auth=_slow_auth(*auth) if auth else None,
+               prevent_thread_lock=not block,
                show_error=True, footer_links=["api"], ssr_mode=False)
     return app

@@ -1,0 +1,230 @@
+"""Bringing the index in line with the corpus folder: safely, one writer at a time.
+
+- Per file, all-or-nothing: a file counts as indexed only when its manifest record is written,
+  after all its chunks and unit vectors. An ingest that finds a file's stored chunks short of
+  its manifest (a crash, a damaged write) writes it again.
+- Every per-file step (hashing included) is guarded: a file that cannot be read, opened or
+  parsed is reported with its reason and skipped; the rest is indexed. A failure is remembered
+  with the file's hash, so that asking questions does not retry it until it changes.
+- One writer at a time: a file lock beside the index; a second ingest waits, saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from .loaders import LoadError, file_hash, list_corpus, load_pages, unsupported_files
+from .parse import parse_pages
+from .store import Index, IngestReport
+
+LOCK_WAIT_S = 600  # a second ingest waits this long for the first, then gives up with a message
+
+
+def lock_for(index: Index) -> FileLock:
+    settings = index.settings
+    if settings.chroma_url:  # one lock per server and collection on this machine
+        key = hashlib.sha1(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()[:12]
+        path = Path(tempfile.gettempdir()) / f"reportbot-{key}.lock"
+    else:
+        Path(settings.index_dir).mkdir(parents=True, exist_ok=True)
+        path = Path(settings.index_dir) / ".ingest.lock"
+    return FileLock(str(path))
+
+
+def signature(path: Path) -> tuple[str, str]:
+    """(content hash, "") of a file, or (a stand-in from its size and time, why it cannot be
+    read) — so that an unreadable file is remembered too, until it changes."""
+    try:
+        return file_hash(path), ""
+    except OSError as exc:
+        try:
+            st = os.stat(path)
+            stand_in = f"unreadable:{st.st_size}:{st.st_mtime_ns}"
+        except OSError:
+            stand_in = "unreadable"
+        return stand_in, f"cannot be read ({exc.strerror or exc})"
+
+
+@dataclass
+class CorpusState:
+    """What the corpus folder holds now, compared with the manifest."""
+
+    files: dict[str, Path] = field(default_factory=dict)
+    digests: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def scan(corpus_dir: Path) -> CorpusState:
+    state = CorpusState()
+    for path in list_corpus(corpus_dir):
+        source = path.relative_to(corpus_dir).as_posix()
+        state.files[source] = path
+        state.digests[source] = signature(path)
+    return state
+
+
+def _up_to_date(record: dict | None, digest: str, stored: tuple[int, int]) -> str:
+    """"complete", "failed" (this version failed before), "partial" or "" (new/changed)."""
+    if not record:
+        return ""
+    if record.get("file_hash") == digest:
+        if stored == (record.get("chunks", -1), record.get("units", -1)):
+            return "complete"
+        return "partial"
+    if record.get("failed_hash") == digest:
+        return "failed"
+    return ""
+
+
+def needs_ingest(index: Index, corpus_dir: Path) -> bool:
+    """True when the index is empty, stale, partly written, or behind the corpus folder.
+    Files that failed before, unchanged, do not count: they are not retried."""
+    if index.count() == 0 or index.stale_reason():
+        return True
+    state = scan(corpus_dir)
+    records = index.manifest_records()
+    chunks, units = index.stored_counts()
+    for source, (digest, _) in state.digests.items():
+        status = _up_to_date(records.get(source), digest, (chunks[(source, digest)], units[(source, digest)]))
+        if status not in ("complete", "failed"):
+            return True
+    return bool(set(records) - set(state.files))
+
+
+def ingest(index: Index, corpus_dir: Path, progress: Callable[[str], None] | None = None) -> IngestReport:
+    """Bring the index in line with ``corpus_dir``; safe to run any number of times, and to
+    kill at any moment."""
+    lock = lock_for(index)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"reportbot: another ingest is writing this index; waiting for it (up to {LOCK_WAIT_S} s)…",
+              file=sys.stderr)
+        try:
+            lock.acquire(timeout=LOCK_WAIT_S)
+        except Timeout as exc:
+            raise RuntimeError(f"another ingest has held the index lock ({lock.lock_file}) for over "
+                               f"{LOCK_WAIT_S} s; try again when it has finished") from exc
+    try:
+        return _ingest(index, Path(corpus_dir), progress)
+    finally:
+        lock.release()
+
+
+def _ingest(index: Index, corpus_dir: Path, progress) -> IngestReport:
+    report = IngestReport()
+    state = scan(corpus_dir)  # raises LoadError if the folder is missing
+    for path in unsupported_files(corpus_dir):
+        report.errors.append((str(path), "unsupported file type (use .txt, .md or .pdf); skipped"))
+    if reason := index.stale_reason():
+        report.rebuilt = reason
+        index.reset()
+    records = index.manifest_records()
+    chunks_stored, units_stored = index.stored_counts()
+    for n, (source, path) in enumerate(state.files.items(), 1):
+        if progress:
+            progress(f"[{n}/{len(state.files)}] {source}")
+        digest, unreadable = state.digests[source]
+        record = records.get(source)
+        status = _up_to_date(record, digest, (chunks_stored[(source, digest)], units_stored[(source, digest)]))
+        if status == "complete":
+            report.unchanged.append(source)
+            continue
+        if status == "failed":
+            report.errors.append((str(path), f"{record.get('failed_reason')} (unchanged since; not retried)"))
+            continue
+        try:
+            if unreadable:
+                raise LoadError(path, unreadable)
+            pages = load_pages(path)
+            chunks = parse_pages(pages, source)
+            if not chunks:
+                raise LoadError(path, "no text found in the file")
+            counts = index.write_source(source, digest, chunks)
+        except Exception as exc:  # noqa: BLE001 - whatever a file does, the others go on
+            reason = exc.reason if isinstance(exc, LoadError) else f"{type(exc).__name__}: {exc}"
+            report.errors.append((str(path), reason))
+            # keep whatever an earlier good version of this file put in the index
+            index.set_manifest(source, failed_hash=digest, failed_reason=reason)
+            continue
+        report.warnings.extend((str(path), w) for p in pages for w in p.warnings)
+        # the manifest record last: only now does this version count as indexed
+        index.set_manifest(source, file_hash=digest, chunks=counts[0], units=counts[1],
+                           failed_hash="", failed_reason="")
+        index.drop_other_versions(source, digest)
+        if status == "partial":
+            report.repaired.append(source)
+        else:
+            (report.updated if record and record.get("file_hash") else report.added).append(source)
+    for source in sorted(set(records) - set(state.files)):
+        index.delete_source(source)
+        report.removed.append(source)
+    if report.changed:
+        index.bump_generation()
+    report.chunks = index.count()
+    return report
+
+
+@dataclass
+class CheckReport:
+    partial: list[str] = field(default_factory=list)
+    orphans: int = 0  # chunks and units of no complete file version
+    dense: tuple[int, int, int, int] = (0, 0, 0, 0)
+    repaired: bool = False
+
+    @property
+    def segment_damaged(self) -> bool:
+        chunks, reached, units, units_reached = self.dense
+        return reached < chunks or units_reached < units
+
+    @property
+    def healthy(self) -> bool:
+        return not (self.partial or self.orphans or self.segment_damaged)
+
+    def summary(self) -> str:
+        chunks, reached, units, units_reached = self.dense
+        lines = [f"dense search reaches {reached}/{chunks} chunks and {units_reached}/{units} units"]
+        if self.partial:
+            lines.append(f"partly written: {', '.join(self.partial)}")
+        if self.orphans:
+            lines.append(f"{self.orphans} stored records belong to no complete file version")
+        lines.append("the index is healthy" if self.healthy and not self.repaired else
+                     "repaired" if self.repaired else
+                     "problems found: run `reportbot check --repair` (or `reportbot ingest --rebuild`)")
+        return "\n".join(lines)
+
+
+def check(index: Index, corpus_dir: Path, repair: bool = False) -> CheckReport:
+    """Find partly written sources, orphan records and vectors dense search cannot reach;
+    with ``repair``, fix them (re-ingest, delete, or rebuild from the corpus)."""
+    out = CheckReport()
+    records = index.manifest_records()
+    chunks, units = index.stored_counts()
+    for source, record in records.items():
+        digest = record.get("file_hash")
+        if digest and (chunks[(source, digest)], units[(source, digest)]) != (record.get("chunks"), record.get("units")):
+            out.partial.append(source)
+    complete = {(s, r["file_hash"]) for s, r in records.items() if r.get("file_hash")}
+    out.orphans = sum(n for key, n in (chunks + units).items() if key not in complete)
+    out.dense = index.dense_coverage()
+    if not repair or out.healthy:
+        return out
+    lock = lock_for(index)
+    with lock.acquire(timeout=LOCK_WAIT_S):
+        if out.segment_damaged:
+            index.reset()  # vectors cannot be re-read from a damaged segment: embed again
+        else:
+            for source, digest in set(chunks + units) - complete:
+                where = {"$and": [{"source": source}, {"file_hash": digest}]}
+                index.collection.delete(where=where)
+                index.units.delete(where=where)
+    ingest(index, corpus_dir)  # writes partly written sources again (and all, after a reset)
+    out.repaired = True
+    return out
