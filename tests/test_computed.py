@@ -81,6 +81,25 @@ def test_filter_across_the_valuation_tables_sets_losses_apart(bot):
     assert not any(f"{n}（" in head for n in negative)  # a loss is not a low valuation
 
 
+def test_filter_with_a_magnitude_uses_the_column_unit_and_sign_filters(bot):
+    frames = [_frame(bot, s) for s in ("AI+视频", "AI+电商", "AI+营销")]
+    col = next(c for c in frames[0].columns if "市值" in c)
+    assert frames[0].attrs["units"] is not None and "亿元" in col
+    expected = {r["公司"] for f in frames for _, r in f.iterrows() if r[col] * 1e8 > 200e8}
+    answer = bot.ask("三张估值表中总市值超过200亿的公司有哪些？")
+    assert answer.found and f"共{len(expected)}个" in answer.text and all(n in answer.text for n in expected)
+    video = _frame(bot, "AI+视频")
+    profit = next(c for c in video.columns if c.startswith("归母净利润") and "2022E" in c)
+    losers = set(video[video[profit] < 0]["公司"])
+    answer = bot.ask("视频板块22年预测净利润为负的有哪些？")
+    assert f"共{len(losers)}个" in answer.text and all(n in answer.text for n in losers)
+
+
+def test_a_question_beside_a_table_is_not_computed_over_it(bot):
+    answer = bot.ask("12月进口游戏版号发了多少个？")  # the game-company table is about something else
+    assert answer.found and "44" in answer.text and "共9个" not in answer.text
+
+
 def test_filter_by_code_prefix_and_missing_cells(bot):
     games = next(f for f in bot.tables() if f.attrs["caption"] == "国内游戏公司布局AIGC相关")
     expected = set(games[games["代码"].str.startswith("002")]["公司"])
@@ -130,6 +149,8 @@ def test_english_comparison(bot):
     "巨人网络的PE是多少？",  # a company that is in the report, but not in a valuation table
     "小米的PE是多少？",  # a company that is not in the report at all
     "三人行24年能赚多少，研究所给预测了吗？",  # a year the tables do not have
+    "快手的市值是多少？",  # a name jieba cuts into single characters
+    "拼多多的市值是多少？",  # a name the report mentions, but with no market cap
 ])
 def test_computations_the_tables_cannot_support_are_refused(bot, question):
     answer = bot.ask(question)

@@ -120,6 +120,9 @@ class ReportBot:
             if self._retriever is None or self._generation != generation:
                 if self.index.count() == 0:
                     raise RuntimeError("The index is empty: run `reportbot ingest` (or bot.ingest()) first.")
+                if reason := self.index.stale_reason():
+                    raise RuntimeError(f"The index cannot be used: {reason}. Run `reportbot ingest` "
+                                       "(or bot.ingest()) to rebuild it.")
                 self._retriever = Retriever(self.index)
                 self._generation = generation
             return self._retriever

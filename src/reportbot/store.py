@@ -36,6 +36,8 @@ class StoredChunk(Chunk):
     source: str = ""
 
 
+# 2: a manifest collection says which file versions are complete (older indexes are rebuilt)
+INDEX_VERSION = 2
 GENERATION_ID = "__generation__"  # manifest record counting finished ingests (readers watch it)
 _DAMAGE_WORDS = ("malformed", "not a database", "disk image", "no such table", "file is encrypted",
                  "database corruption", "unable to open database", "error finding id", "nothing found on disk",
@@ -186,6 +188,7 @@ class Index:
         self.signature = {
             "embed_model": settings.embed_model,
             "parser_version": PARSER_VERSION,
+            "index_version": INDEX_VERSION,
         }
         self.collection, self.units, self.manifest = self._open()
         self.collection.count()  # a damaged database fails here, not at the first question
@@ -239,6 +242,8 @@ class Index:
                     f"now {self.signature['embed_model']!r}")
         if meta.get("parser_version") != self.signature["parser_version"]:
             return "it was built by an older version of the parser"
+        if meta.get("index_version") != self.signature["index_version"]:
+            return "it was built by an older version of reportbot (no manifest)"
         return ""
 
     def reset(self) -> None:

@@ -28,6 +28,7 @@ _YEAR_RE = re.compile(r"^(?P<y>(?:19|20)\d{2})年?$")
 _MISSING = {"", "-", "--", "—", "——", "–", "na", "n/a", "n.a.", "nan", "none", "null", "/", "暂无", "无"}
 _DATE_HEADER_RE = re.compile(r"时间|日期|年份|date|time|year", re.I)
 _ESTIMATE_RE = re.compile(r"((?:19|20)\d{2})\s*([AEF])\b", re.I)
+_HEADER_UNIT_RE = re.compile(r"[（(]\s*(万亿|千万|百万|亿|万|千)")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,11 @@ class Table:
         if not kinds:
             return "missing"
         return max(set(kinds), key=kinds.count)
+
+    def scale(self, col: int) -> float:
+        """What a number in this column is worth: 总市值 (亿元) holds hundreds of millions."""
+        m = _HEADER_UNIT_RE.search(self.labels[col])
+        return _MAGNITUDE[m.group(1)] if m else 1.0
 
     def numeric(self, col: int) -> bool:
         return self.column_kind(col) in ("number", "percent", "date", "year")

@@ -260,7 +260,36 @@ class Tokenizer:
                 seen.setdefault(t, Term(t, 0.5 if predicate else 1.0, soft and not role,
                                         kind=kind, alts=self.expand(w), exact=flag == "nz" or alias,
                                         role=role))
-        return [self._unknown_name(t, words_seen) for t in seen.values()]
+        terms = [self._unknown_name(t, words_seen) for t in seen.values()]
+        return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
+
+    def _unknown_subjects(self, words: list[tuple[str, str]], have: set[str]) -> list[Term]:
+        """"快手的市值", "拼多多的PE": jieba may cut a name it does not know into single
+        characters, which no term keeps. What a metric is asked of ("X的<metric>") is a
+        name, and when neither it nor any word of it is known to the report, the report
+        lacks it: a key term, so that no other company's row answers."""
+        if self.known is None:
+            return []
+        out = []
+        for i, (w, _) in enumerate(words):
+            if w != "的" or i + 1 >= len(words) or not self.is_metric(words[i + 1][0]):
+                continue
+            parts: list[str] = []
+            j = i - 1
+            while j >= 0 and has_cjk(words[j][0]) and words[j][0] not in STOPWORDS \
+                    and not _is_question_word(words[j][0]) and words[j][1] not in ("x", "w") \
+                    and len("".join(parts)) + len(words[j][0]) <= 8:
+                parts.insert(0, words[j][0])
+                j -= 1
+            subject = normalize("".join(parts))
+            if len(subject) < 2 or any(subject in h for h in have):
+                continue  # already a term of its own
+            if not self.known(subject) and any(
+                    len(p) >= 2 and (self.known(normalize(p)) or any(self.known(a) for a in self.expand(p)))
+                    for p in parts):
+                continue  # 游戏板块: a word the report knows, with a filler
+            out.append(Term(subject, 1.0, kind="entity", exact=True, role="entity"))
+        return out
 
     def _unknown_name(self, term: Term, words: list[tuple[str, str]]) -> Term:
         """A noun the report never uses is a filler (现在, 手里, 板块) — unless it is rare in

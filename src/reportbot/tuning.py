@@ -28,6 +28,8 @@ MIN_SEMANTIC = 0.5
 # --- computed answers over tables -------------------------------------------------------------
 TABLE_MIN_SCORE = 0.5  # how well a table must match the question's words to be used
 TABLE_GROUP_MARGIN = 0.6  # tables of one kind scoring this share of the best are taken together
+TABLE_TERM_COVERAGE = 0.5  # share of a question's content words its tables must hold (the dev
+# table questions hold 0.5–1.0; questions about something else beside a table, 0.33)
 
 # --- chat model -------------------------------------------------------------------------------
 LLM_SOURCES = 6  # chunks given to a chat model

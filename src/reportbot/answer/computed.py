@@ -60,7 +60,9 @@ def _col(p: Plan, row: _Row) -> int:
     return p.column[row.table.id]
 
 
-def _passes(test: tuple, v: CellValue) -> bool:
+def _passes(test: tuple, v: CellValue, scale: float = 1.0) -> bool:
+    """Whether a cell meets a filter; ``scale``: the column's unit (亿元), used when the
+    threshold was given with a magnitude (200亿)."""
     kind = test[0]
     if kind == "missing":
         return v.missing
@@ -70,8 +72,9 @@ def _passes(test: tuple, v: CellValue) -> bool:
         return v.raw.strip().upper().endswith(test[1])
     if v.number is None:
         return False
-    return {"gt": v.number > test[1], "ge": v.number >= test[1],
-            "lt": v.number < test[1], "le": v.number <= test[1]}[kind]
+    number = v.number * scale if len(test) > 2 and test[2] else v.number
+    return {"gt": number > test[1], "ge": number >= test[1],
+            "lt": number < test[1], "le": number <= test[1]}[kind]
 
 
 def _where(p: Plan) -> str:
@@ -81,7 +84,7 @@ def _where(p: Plan) -> str:
 
 def computed_answer(retriever: Retriever, query: Query) -> Answer | None:
     """A computed answer when the question asks for a table operation, else None."""
-    p = plan(retriever.tables, query)
+    p = plan(retriever.tables, query, retriever.stats.term_known)
     if p is None:
         return None
     cite = _Cites(retriever)
@@ -160,9 +163,9 @@ def _extreme(p: Plan, cite: _Cites):
 
 def _filter(p: Plan, cite: _Cites):
     rows = _rows(p)
-    hits = [r for r in rows if _passes(p.test, r.value(_col(p, r)))]
+    hits = [r for r in rows if _passes(p.test, r.value(_col(p, r)), r.table.scale(_col(p, r)))]
     losses: list[_Row] = []
-    if p.test[0] in ("lt", "le"):
+    if p.test[0] in ("lt", "le") and p.test[1] > 0:  # "PE低于20": a negative PE is a loss
         hits, losses = _split_losses(p, hits)
     label = _short(p.tables[0].labels[p.column[p.tables[0].id]])
     cond = _condition(p.test, label)
@@ -184,6 +187,8 @@ def _condition(test: tuple, label: str) -> str:
         return f"{label}为.{test[1]}"
     word = {"gt": "高于", "ge": "不低于", "lt": "低于", "le": "不高于"}[kind]
     value = test[1]
+    if value == 0 and kind in ("lt", "gt"):
+        return f"{label}为{'负' if kind == 'lt' else '正'}"
     for mag, unit in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
         if abs(value) >= mag:
             return f"{label}{word}{value / mag:g}{unit}"
@@ -193,7 +198,7 @@ def _condition(test: tuple, label: str) -> str:
 def _count(p: Plan, cite: _Cites):
     rows = _rows(p)
     if p.test:
-        rows = [r for r in rows if _passes(p.test, r.value(_col(p, r)))]
+        rows = [r for r in rows if _passes(p.test, r.value(_col(p, r)), r.table.scale(_col(p, r)))]
         label = _short(p.tables[0].labels[p.column[p.tables[0].id]])
         cond = _condition(p.test, label) + "的"
     else:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..tables import Table
 from ..textproc import Term, contains, normalize
-from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE
+from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
 from .query import Query
 
 _COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
@@ -42,6 +42,8 @@ _INCLUSIVE = ("不低于", "不少于", "至少", "at least", "不超过", "不�
 _PREFIX_RE = re.compile(r"(\d{1,6})\s*(?:开头|打头|起头)|(?:以|starting with|starts with|begin(?:s|ning)? with)\s*(\d{1,6})",
                         re.I)
 _SUFFIX_RE = re.compile(r"(\.?(?:SH|SZ|BJ|HK))\b|(?:上交所|上海|shanghai)|(?:深交所|深圳|shenzhen)", re.I)
+_SIGN_RE = re.compile(r"(?P<neg>为负|负值|是负的|小于零|低于零|亏损的|negative)|(?P<pos>为正|正值|是正的|大于零|盈利的|positive)",
+                      re.I)
 _MISSING_RE = re.compile(r"没写|没有写|没给|没有给|未给|未写|未披露|没披露|缺少?|空着|为空|空白|没有数据|没列|"
                          r"not (?:given|listed|reported|disclosed)|missing|blank", re.I)
 _LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|哪些股票|列了|列出|都有哪些|有哪些|有哪几|"
@@ -145,7 +147,7 @@ def _pick_tables(tables: list[Table], query: Query) -> list[Table]:
     return chosen
 
 
-def _covers(tables: list[Table], query: Query) -> bool:
+def _covers(tables: list[Table], query: Query, known) -> bool:
     """Every name and year the question asks about is in these tables (their headers or
     cells); otherwise the question is not one over them, and a year they lack is for the
     answerer to call missing."""
@@ -159,7 +161,12 @@ def _covers(tables: list[Table], query: Query) -> bool:
     for year in query.years:
         if not contains(str(year), text):
             return False
-    return True
+    # most of what the question says must be about these tables ("12月进口游戏版号发了多少个"
+    # shares only 游戏 with the game-company table: it is not a question over it)
+    words = [t for t in query.terms if not t.soft and not t.prior and t.role != "period"
+             and t.kind != "number" and (t.key or known(t))]  # fillers (三张) do not count
+    covered = sum(_describes(t, text) for t in words)
+    return not words or covered / len(words) >= TABLE_TERM_COVERAGE
 
 
 def _restrict_rows(table: Table, terms: list[Term]) -> list[int] | None:
@@ -264,13 +271,14 @@ def _top_n(text: str) -> int:
     return int(raw) if raw.isdigit() else _NUMERAL.get(raw, 1)
 
 
-def plan(tables: list[Table], query: Query) -> Plan | None:
-    """The table operation a question asks for, or None when it asks for none."""
+def plan(tables: list[Table], query: Query, known=lambda term: True) -> Plan | None:
+    """The table operation a question asks for, or None when it asks for none.
+    ``known(term)``: whether the report uses a word at all."""
     text = query.text
     chosen = _pick_tables(tables, query)
     if not chosen:
         return None
-    if not _covers(chosen, query):
+    if not _covers(chosen, query, known):
         return None  # the question is about more than these tables hold
     rows: dict[str, list[int]] = {}
     mentioned: dict[str, list[int]] = {}
@@ -346,13 +354,19 @@ def plan(tables: list[Table], query: Query) -> Plan | None:
 
 
 def _filter_test(p: Plan, text: str, query: Query, with_column) -> bool:
-    """Find a filter condition in the question and the column it applies to."""
+    """Find a filter condition in the question and the column it applies to. A threshold
+    with a magnitude (200亿) is compared in absolute terms, so a column in 亿元 is scaled."""
     if m := _FILTER_RE.search(text):
         op_word = (m.group("op") or m.group("op2") or "").lower()
-        value = _number(m.group("num") or m.group("num2"), m.group("mag") or m.group("mag2"))
+        magnitude = m.group("mag") or m.group("mag2")
+        value = _number(m.group("num") or m.group("num2"), magnitude)
         greater = op_word in _GREATER
         inclusive = op_word in _INCLUSIVE
-        p.test = (("ge" if inclusive else "gt") if greater else ("le" if inclusive else "lt"), value)
+        p.test = (("ge" if inclusive else "gt") if greater else ("le" if inclusive else "lt"), value,
+                  bool(magnitude))
+        return with_column()
+    if m := _SIGN_RE.search(text):
+        p.test = ("lt", 0.0, False) if m.group("neg") else ("gt", 0.0, False)
         return with_column()
     if m := _PREFIX_RE.search(text):
         p.test = ("prefix", m.group(1) or m.group(2))
