@@ -110,7 +110,7 @@ def test_a_lead_in_sentence_brings_its_list(bot):
 
 
 def test_english_terms_read_against_the_chinese_report():
-    from reportbot.textproc import english_terms
+    from reportbot.english import english_terms
 
     rest, terms = english_terms("What did Tencent release in May about the Justice (逆水寒) game?")
     forms = {f for t in terms for f in t.forms}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 
 from .charfold import fix_radicals, normalize_text  # noqa: F401 - fix_radicals is public API

@@ -221,7 +221,7 @@ def _wraps(line: _Line, right: float) -> bool:
 def _render(blocks: list, body_size: float, right: float, first_page: bool) -> str:
     out: list[str] = []
     prev: _Line | None = None
-    for i, b in enumerate(blocks):
+    for b in blocks:
         if isinstance(b, _Table):
             if prev is not None and out and _CAPTION_LABEL_RE.match(out[-1]):
                 out[-1] = _CAPTION_LABEL_RE.sub("", out[-1])

@@ -370,7 +370,7 @@ class Index:
         """(chunks stored, chunks dense search reaches, units stored, units reached): a
         damaged vector segment reaches fewer than are stored."""
         out = []
-        for collection, dim_source in ((self.collection, "chunk"), (self.units, "unit")):
+        for collection in (self.collection, self.units):
             n = collection.count()
             if n == 0:
                 out += [0, 0]
