@@ -129,6 +129,17 @@ def test_count_and_sum_across_tables(bot):
     assert total.found and f"{marketing[col].sum():.2f}" in total.text
 
 
+def test_average_and_list_of_a_table(bot):
+    video = _frame(bot, "AI+视频")
+    col = next(c for c in video.columns if "市值" in c)
+    answer = bot.ask("视频板块平均总市值是多少？")
+    assert answer.found and f"{video[col].mean():.2f}" in answer.text
+    assert len(_cited_rows(answer)) == len(video)
+    listed = bot.ask("AI视频方向，报告里列了估值的是哪几只票？")
+    assert listed.found and f"{len(video)}个" in listed.text
+    assert all(name in listed.text for name in video["公司"])
+
+
 def test_lookup_by_ticker_and_a_blank_cell_is_refused(bot):
     video = _frame(bot, "AI+视频").set_index("公司")
     col = next(c for c in video.columns if "市值" in c)

@@ -102,6 +102,11 @@ def test_report_rendered_by_reportlab_answers_like_the_text(tmp_path_factory):
     assert not report.errors
     rows = evaluate(bot, load_items(DEV_SET)).rows
     assert sum(r["correct"] for r in rows) / len(rows) >= 0.9
+    _assert_named_questions(bot)
+
+
+def _assert_named_questions(bot):
+    """The questions that failed on PDFs before: the right cell, a row citation with its page."""
     for question, cell in (("谷歌PaLM模型的参数量是多少？", "5400亿"),
                            ("芒果超媒2023年的预测PE是多少？", "31.02"),
                            ("哪些公司接入了文心一言？", "巨人网络")):
@@ -124,6 +129,7 @@ def test_printed_report_from_shared(tmp_path_factory):
     bot.ingest()
     rows = evaluate(bot, load_items(DEV_SET)).rows
     assert sum(r["correct"] for r in rows) / len(rows) >= 0.9
+    _assert_named_questions(bot)
 
 
 def _unmapped_font_page(text: str) -> bytes:
