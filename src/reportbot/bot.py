@@ -13,6 +13,7 @@ from . import answer as ans
 from .config import Settings
 from .models import Answer, Hit
 from .retrieval import Retriever
+from .safety import is_instruction_like
 from .ingest import ingest as run_ingest
 from .ingest import needs_ingest
 from .store import IngestReport, Index, StoredChunk
@@ -159,9 +160,9 @@ class ReportBot:
                                      state["vector"])
 
     def _llm_sources(self, state: dict) -> list[StoredChunk]:
-        """The chunks a chat model answers from; a computed table result goes first, as a
-        source of its own, so that the model need not redo the arithmetic."""
-        chunks = state["chunks"][:LLM_SOURCES]
+        """The chunks a chat model answers from: none that read like instructions to it; a
+        computed table result first, as a source of its own, so it need not redo arithmetic."""
+        chunks = [c for c in state["chunks"] if not is_instruction_like(c.body)][:LLM_SOURCES]
         computed = ans.computed_answer(self.retriever, state["query"])
         if computed is None or not computed.citations:
             return chunks
@@ -172,36 +173,45 @@ class ReportBot:
         return [result, *chunks[:LLM_SOURCES - 1]]
 
     def _answer(self, state: dict) -> Answer:
-        query, chunks = state["query"], state["chunks"]
-        if self._llm is None:
-            return self._offline_answer(state)
+        offline = self._offline_answer(state)
+        if self._llm is None or not offline.found:
+            return offline  # the report lacks the answer: a chat model is not asked to invent one
         chunks = self._llm_sources(state)
-        reply = self._llm.invoke(ans.llm_messages(query, chunks, state["history"]))
-        return ans.llm_answer(str(reply.content), query, chunks)
+        try:
+            reply = self._llm.invoke(ans.llm_messages(state["query"], chunks, state["history"]))
+        except Exception as exc:  # noqa: BLE001 - slow, down, or failing: the report still answers
+            return ans.fallback(offline, ans.model_failure(exc))
+        return ans.llm_answer(str(reply.content), state["query"], chunks, offline,
+                              self.retriever.tokenizer.names)
 
     def ask(self, question: str, history=None) -> Answer:
         """Answer ``question``; ``history`` is the chat so far, as (question, answer) pairs."""
         return self.chain.invoke({"question": question, "history": history})
 
     def stream(self, question: str, history=None) -> Iterator[str | Answer]:
-        """Yield the answer text as it grows, then the finished :class:`Answer`."""
+        """Yield the answer text as it grows, then the finished :class:`Answer`. With a chat
+        model the raw reply streams, and the verified answer replaces it at the end."""
         state = self._prepare({"question": question, "history": history})
-        if self._llm is None:
-            answer = self._answer(state)
+        offline = self._offline_answer(state)
+        if self._llm is None or not offline.found:
             text = ""
-            for piece in _pieces(answer.text):
+            for piece in _pieces(offline.text):
                 text += piece
                 yield text
-            yield answer
+            yield offline
             return
         chunks = self._llm_sources(state)
         text = ""
-        for part in self._llm.stream(ans.llm_messages(state["query"], chunks, state["history"])):
-            text += str(part.content)
-            if "NOT_FOUND".startswith(text.strip()[:9]) and len(text.strip()) < 10:
-                continue  # don't show the sentinel while it is being typed
-            yield text
-        yield ans.llm_answer(text, state["query"], chunks)
+        try:
+            for part in self._llm.stream(ans.llm_messages(state["query"], chunks, state["history"])):
+                text += str(part.content)
+                if "NOT_FOUND".startswith(text.strip()[:9]) and len(text.strip()) < 10:
+                    continue  # don't show the sentinel while it is being typed
+                yield text
+        except Exception as exc:  # noqa: BLE001 - as in _answer
+            yield ans.fallback(offline, ans.model_failure(exc))
+            return
+        yield ans.llm_answer(text, state["query"], chunks, offline, self.retriever.tokenizer.names)
 
 
 def _pieces(text: str, size: int = 6) -> Iterator[str]:

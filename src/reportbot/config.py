@@ -66,6 +66,8 @@ class Settings:
         default_factory=lambda: _env("REPORTBOT_LLM_API_KEY", _env("OPENAI_API_KEY"))
     )
     llm_model: str | None = field(default_factory=lambda: _env("REPORTBOT_LLM_MODEL"))
+    # seconds a chat model may take for a whole answer before the extractive one is shown
+    llm_timeout: float = field(default_factory=lambda: float(_env("REPORTBOT_LLM_TIMEOUT", "60")))
 
     def __post_init__(self) -> None:
         self.corpus_dir = Path(self.corpus_dir)

@@ -23,6 +23,7 @@ from filelock import FileLock, Timeout
 
 from .loaders import LoadError, file_hash, list_corpus, load_pages, unsupported_files
 from .parse import parse_pages
+from .safety import instruction_lines
 from .store import Index, IngestReport
 
 LOCK_WAIT_S = 600  # a second ingest waits this long for the first, then gives up with a message
@@ -155,6 +156,11 @@ def _ingest(index: Index, corpus_dir: Path, progress) -> IngestReport:
             index.set_manifest(source, failed_hash=digest, failed_reason=reason)
             continue
         report.warnings.extend((str(path), w) for p in pages for w in p.warnings)
+        for page in pages:
+            for line_no, line in instruction_lines(page.text):
+                where = f"page {page.number}, line {line_no}" if page.number else f"line {line_no}"
+                report.warnings.append((str(path), f"{where}: reads like instructions to a chat model; "
+                                                   f"kept out of its sources: {line[:60]}"))
         # the manifest record last: only now does this version count as indexed
         index.set_manifest(source, file_hash=digest, chunks=counts[0], units=counts[1],
                            failed_hash="", failed_reason="")

@@ -1,0 +1,26 @@
+"""Text in a report that reads like instructions to a chat model ("忽略之前的所有指令…",
+"ignore previous instructions", role tags). Such chunks are kept out of a chat model's sources
+and reported at ingest; the extractive answerer may still quote them, as what the file says."""
+
+from __future__ import annotations
+
+import re
+
+INSTRUCTION_RE = re.compile(
+    r"(?:忽略|无视|忘记|不要理会|忘掉)(?:之前|以上|前面|上面|先前|此前|所有|全部|一切)?的?(?:所有|全部|一切)?的?"
+    r"(?:指令|指示|提示|要求|规则|设定)"
+    r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier|preceding)?\s*"
+    r"(?:instructions?|prompts?|rules|directions)"
+    r"|<\|?(?:im_start|im_end|system|assistant)\|?>|^\s*(?:system|assistant)\s*[:：]"
+    r"|你现在(?:是|扮演)|you are now|new instructions?\s*[:：]|系统提示\s*[:：]",
+    re.I | re.M,
+)
+
+
+def is_instruction_like(text: str) -> bool:
+    return bool(INSTRUCTION_RE.search(text))
+
+
+def instruction_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of the lines that read like instructions."""
+    return [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if INSTRUCTION_RE.search(line)]
