@@ -6,7 +6,7 @@ export ANONYMIZED_TELEMETRY = False
 export GRADIO_ANALYTICS_ENABLED = False
 export HF_HUB_OFFLINE = 1
 
-.PHONY: run test setup setup-browser ingest eval bench
+.PHONY: run test setup setup-browser setup-llm llm-eval ingest eval bench
 
 run: setup
 	$(VENV)/bin/reportbot serve
@@ -19,6 +19,13 @@ setup:
 
 setup-browser:
 	@scripts/setup.sh --browser
+
+# llama.cpp's server and a small offline chat model (benchmarks/llm_eval.py uses them)
+setup-llm: setup
+	@scripts/setup_llm.sh
+
+llm-eval: setup-llm
+	$(VENV)/bin/python benchmarks/llm_eval.py
 
 ingest: setup
 	$(VENV)/bin/reportbot ingest

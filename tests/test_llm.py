@@ -91,8 +91,8 @@ def test_chat_model_gets_delimited_sources_and_verified_citations(llm_bot):
     prompt = sent["messages"][-1]["content"]
     assert '<source id="1"' in prompt and "文心一言" in prompt and "巨人网络" in prompt
     assert "不是给你的" in sent["messages"][0]["content"]  # sources are data, not instructions
-    assert answer.found and "巨人网络接入了文心一言" in answer.text and "[1]" in answer.text
-    assert len(answer.citations) == 1 and "巨人网络" in answer.citations[0].quote
+    assert answer.found and answer.text.startswith("巨人网络接入了文心一言") and "[1]" in answer.text
+    assert "巨人网络" in answer.citations[0].quote
 
 
 def test_the_model_is_not_asked_when_the_report_lacks_the_answer(llm_bot):
@@ -105,14 +105,18 @@ def test_the_model_is_not_asked_when_the_report_lacks_the_answer(llm_bot):
 def test_a_sentence_without_a_marker_is_cited_to_the_source_that_supports_it(llm_bot):
     FakeOpenAI.reply = "谷歌的PaLM模型参数量为5400亿。"
     answer = llm_bot.ask("谷歌PaLM模型的参数量是多少？")
-    assert answer.found and answer.text.endswith("[1]") and len(answer.citations) == 1
+    first = answer.text.split("\n")[0]
+    assert answer.found and first.endswith("[1]") and "5400亿" in first
     assert "5400亿" in answer.citations[0].quote and "PaLM" in answer.citations[0].quote
+    assert answer.citations[0].kind == "row"  # the row, not the whole table
+    assert "报告原文" in answer.text and len(answer.citations) == 1  # the extract cites the same row
 
 
 def test_a_wrong_marker_is_corrected(llm_bot):
     FakeOpenAI.reply = "谷歌的PaLM模型参数量为5400亿 [6]。"
     answer = llm_bot.ask("谷歌PaLM模型的参数量是多少？")
-    assert answer.found and len(answer.citations) == 1 and "5400亿" in answer.citations[0].quote
+    assert answer.found and answer.text.split("\n")[0].endswith("[1]")
+    assert "5400亿" in answer.citations[0].quote
 
 
 def test_marker_only_reply_is_replaced_by_the_extractive_answer(llm_bot):
@@ -124,8 +128,8 @@ def test_marker_only_reply_is_replaced_by_the_extractive_answer(llm_bot):
 def test_unsupported_number_is_dropped(llm_bot):
     FakeOpenAI.reply = "PaLM的参数量是9999亿 [1]。"
     answer = llm_bot.ask("谷歌PaLM模型的参数量是多少？")
-    assert not answer.found and "9999" not in answer.text and "无法在报告中得到验证" in answer.text
-    assert "5400亿" in answer.text  # the extractive answer is offered instead
+    assert "9999" not in answer.text and "无法在报告中得到验证" in answer.text
+    assert "5400亿" in answer.text and answer.citations[0].kind == "row"  # the report's answer instead
     FakeOpenAI.reply = "PaLM的参数量是5400亿 [1]。它是全球最大的模型，参数量是9999亿 [1]。"
     partly = llm_bot.ask("谷歌PaLM模型的参数量是多少？")
     assert partly.found and "5400亿" in partly.text and "9999" not in partly.text
@@ -137,7 +141,7 @@ def test_empty_or_garbage_reply_is_never_an_answer(llm_bot, reply):
     FakeOpenAI.reply = reply
     answer = llm_bot.ask("谷歌PaLM模型的参数量是多少？")
     assert "asdf" not in answer.text and "5400亿" in answer.text  # the report's own answer
-    assert ("空回答" in answer.text) if not reply else (not answer.found)
+    assert ("空回答" in answer.text) if not reply else ("无法在报告中得到验证" in answer.text)
 
 
 def test_a_model_that_never_answers_or_fails_falls_back(llm_bot):
@@ -158,7 +162,8 @@ def test_chat_model_answer_streams(llm_bot):
     parts = list(llm_bot.stream("谷歌PaLM模型的参数量是多少？"))
     texts, final = parts[:-1], parts[-1]
     assert len(texts) > 2 and texts[-1] == FakeOpenAI.reply
-    assert final.found and "5400亿" in final.text and [c.n for c in final.citations] == [1]
+    assert final.found and "5400亿" in final.text.split("\n")[0]
+    assert "PaLM" in final.citations[0].quote
 
 
 def test_instruction_like_text_never_reaches_the_model(server, tmp_path_factory):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..models import Answer
 from ..store import StoredChunk
@@ -79,8 +80,28 @@ def llm_answer(text: str, query: Query, chunks: list[StoredChunk], offline: Answ
     if checked.kept == 0:
         if not re.sub(r"[\s\[\]\d。，,.]+", "", text):
             return offline  # markers only: the extractive answer says it with real quotes
-        return Answer(UNVERIFIED + offline.text, False, offline.citations, asked)
+        # what is shown is the report's own answer, so it is found exactly when that one is
+        return Answer(UNVERIFIED + offline.text, offline.found, offline.citations, asked)
     body = checked.text
     if checked.dropped:
         body += f"\n（已删去{len(checked.dropped)}句在报告中找不到依据的内容）"
-    return Answer(body, True, checked.citations, asked)
+    # then the report's own words for it: a small model's true sentences can leave out the
+    # fact asked for, and the extract never does; one citation list serves both
+    extract, citations = _append_extract(offline, checked.citations)
+    return Answer(f"{body}\n报告原文：\n{extract}", True, citations, asked)
+
+
+def _append_extract(offline: Answer, citations: list) -> tuple[str, list]:
+    """The extractive answer's text with its [n] renumbered after ``citations`` (a chunk
+    already cited keeps its number), and the merged citation list."""
+    merged = list(citations)
+    by_quote = {(c.source, c.section, c.row_no, c.quote): c.n for c in merged}
+    numbers: dict[int, int] = {}
+    for c in offline.citations:
+        key = (c.source, c.section, c.row_no, c.quote)
+        if key not in by_quote:
+            by_quote[key] = len(merged) + 1
+            merged.append(replace(c, n=len(merged) + 1))
+        numbers[c.n] = by_quote[key]
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", offline.text)
+    return text, merged

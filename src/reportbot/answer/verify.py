@@ -22,6 +22,7 @@ _SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?(?:\s*\[\d+\])*")
 _NUMBER_RE = re.compile(r"-?\d+(?:[.,]\d+)*%?")
 _QUOTED_RE = re.compile(r"[“「《\"]([^”」》\"]{1,40})[”」》\"]")
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+.-]*[A-Za-z0-9]")
+_SPECIFIC = {"row": 0, "text": 1, "table": 2}
 MIN_WORDING_OVERLAP = 0.5  # share of a claim-free sentence's character pairs found in its source
 
 
@@ -69,8 +70,10 @@ def check_reply(reply: str, chunks: list[StoredChunk], names: set[str]) -> Check
         items = claims(body, names)
         support = [i for i in cited if _supports(items, body, chunks[i])]
         if not support:
-            # no marker, or the wrong one: the one source that does support it, if any
-            support = [i for i, c in enumerate(chunks) if _supports(items, body, c)][:1]
+            # no marker, or the wrong one: the one source that does support it, if any, the
+            # most specific first (a table row over its whole table)
+            order = sorted(range(len(chunks)), key=lambda i: _SPECIFIC.get(chunks[i].kind, 1))
+            support = [i for i in order if _supports(items, body, chunks[i])][:1]
         if not support:
             out.dropped.append(body)
             continue
