@@ -75,7 +75,9 @@ class Plan:
     columns: dict[str, list[int]] = field(default_factory=dict)  # lookup: columns asked for
     top: int = 1
     direction: str = ""  # "high" | "low"
-    test: tuple | None = None  # filter: ("gt"/"lt"/"ge"/"le", number) | ("prefix", s) | ("suffix", s) | ("missing",)
+    # filter: ("gt"/"lt"/"ge"/"le", number, absolute?) | ("prefix", s) | ("suffix", s) | ("missing",);
+    # "absolute": the threshold had a magnitude (200亿), so cells are scaled by the column's unit
+    test: tuple | None = None
     mentioned: dict[str, list[int]] = field(default_factory=dict)  # rows named in the question
 
     def is_multiple(self, table: Table) -> bool:
@@ -325,12 +327,6 @@ def plan(tables: list[Table], query: Query, known=lambda term: True) -> Plan | N
         p.op = "compare"
         p.direction = _direction(text)
         p.rows = {tid: r for tid, r in mentioned.items() if r}
-        return p
-    if _SUM_RE.search(text) and with_column():
-        p.op = "sum"
-        return p
-    if _AVG_RE.search(text) and with_column():
-        p.op = "avg"
         return p
     # a list of a whole table only when every name asked about names the table itself
     # (哪些公司接入了文心一言 asks about a cell, and is for the extractive answerer)
