@@ -102,6 +102,13 @@ def test_the_model_is_not_asked_when_the_report_lacks_the_answer(llm_bot):
     assert FakeOpenAI.requests == []
 
 
+def test_a_model_saying_not_found_gets_the_reports_answer_shown(llm_bot):
+    FakeOpenAI.reply = "NOT_FOUND"
+    answer = llm_bot.ask("Codex是哪家公司的模型？")
+    assert answer.found and "Open AI" in answer.text and "对话模型认为片段中没有答案" in answer.text
+    assert answer.citations[0].kind == "row"
+
+
 def test_a_sentence_without_a_marker_is_cited_to_the_source_that_supports_it(llm_bot):
     FakeOpenAI.reply = "谷歌的PaLM模型参数量为5400亿。"
     answer = llm_bot.ask("谷歌PaLM模型的参数量是多少？")

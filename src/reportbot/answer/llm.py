@@ -74,8 +74,9 @@ def llm_answer(text: str, query: Query, chunks: list[StoredChunk], offline: Answ
     asked = query.asked
     if not text.strip():
         return fallback(offline, "返回了空回答")
-    if text.strip().startswith("NOT_FOUND") or text.strip() == "NOT_FOUND":
-        return Answer(NOT_FOUND, False, [], asked)
+    if text.strip().startswith("NOT_FOUND"):
+        # the model is only asked when the report's answer was found: show that one
+        return fallback(offline, "认为片段中没有答案") if offline.found else Answer(NOT_FOUND, False, [], asked)
     checked = check_reply(text, chunks, names)
     if checked.kept == 0:
         if not re.sub(r"[\s\[\]\d。，,.]+", "", text):
