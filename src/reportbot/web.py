@@ -10,9 +10,9 @@ import gradio as gr
 
 from .bot import InputError, ReportBot, check_question
 from .config import ConfigError
+from .models import Answer
 
 FAILED_LOGIN_DELAY_S = 1.0  # each wrong password waits this long: guessing gets slow
-from .models import Answer
 
 EXAMPLES = [
     "哪些公司接入了文心一言？",
@@ -134,7 +134,7 @@ def serve(bot: ReportBot, host: str | None = None, port: int | None = None,
           auth: tuple[str, str] | None = None, block: bool = True):
     host = host or os.environ.get("REPORTBOT_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("REPORTBOT_PORT") or 7860)
-    if auth is None and os.environ.get("REPORTBOT_AUTH") is not None:
+    if auth is None and os.environ.get("REPORTBOT_AUTH"):  # empty means no login
         auth = parse_auth(os.environ["REPORTBOT_AUTH"])
     app = build_app(bot)
     # a queue with no size limit: concurrent users wait their turn, none is turned away
