@@ -12,7 +12,7 @@ from reportbot.evaluate import evaluate, load_items
 from reportbot.loaders import load_pages
 from reportbot.parse import parse_pages
 
-from conftest import DEV_SET, REPORT
+from conftest import DEV_SET, REPORT, pdf_from_objects
 from pdfs import chromium_pdf, reportlab_report
 
 HEADER = "南京证券 行业深度报告 测试页眉"
@@ -150,17 +150,7 @@ def _unmapped_font_page(text: str) -> bytes:
     objects.append(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>")
     objects.append(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{n} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 def test_garbled_and_scanned_pages_are_reported(tmp_path):

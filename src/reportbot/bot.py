@@ -153,7 +153,8 @@ class ReportBot:
     def _offline_answer(self, state: dict) -> Answer:
         """A computed answer when the question asks for a table operation, else a quote."""
         query = state["query"]
-        computed = ans.computed_answer(self.retriever, query)
+        # kept in the state: the chat-model path gives it to the model as a source too
+        computed = state["computed"] = ans.computed_answer(self.retriever, query)
         if computed is not None:
             return computed
         return ans.extractive_answer(self.retriever, query, state["chunks"], state["similarity"],
@@ -163,7 +164,7 @@ class ReportBot:
         """The chunks a chat model answers from: none that read like instructions to it; a
         computed table result first, as a source of its own, so it need not redo arithmetic."""
         chunks = [c for c in state["chunks"] if not is_instruction_like(c.body)][:LLM_SOURCES]
-        computed = ans.computed_answer(self.retriever, state["query"])
+        computed = state["computed"]  # worked out by _offline_answer, which runs first
         if computed is None or not computed.citations:
             return chunks
         first = computed.citations[0]

@@ -36,8 +36,11 @@ class Retriever:
         self.stats = TermStats([u.norm for us in self.units_of.values() for u in us])
         texts = [c.body for c in self.chunks if c.kind == "text"]
         self.aliases = learn_aliases(self.tables, texts)
-        years = [report_year(src, [c.body for c in self.chunks if c.source == src and c.kind == "text"])
-                 for src in dict.fromkeys(c.source for c in self.chunks)]
+        texts_of: dict[str, list[str]] = {c.source: [] for c in self.chunks}
+        for c in self.chunks:
+            if c.kind == "text":
+                texts_of[c.source].append(c.body)
+        years = [report_year(src, src_texts) for src, src_texts in texts_of.items()]
         # relative dates ("去年") are read against the newest report in the corpus
         self.report_year = max((y for y in years if y), default=None)
         values = [v for c in self.chunks for _, v in c.cells]

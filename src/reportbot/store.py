@@ -292,14 +292,6 @@ class Index:
                         for m in self.units.get(include=["metadatas"])["metadatas"])
         return chunks, units
 
-    def sources(self) -> dict[str, set[str]]:
-        """source -> file hashes stored now (more than one only after an interrupted run)."""
-        chunks, _ = self.stored_counts()
-        out: dict[str, set[str]] = {}
-        for source, digest in chunks:
-            out.setdefault(source, set()).add(digest)
-        return out
-
     @_guard
     def count(self) -> int:
         return self.collection.count()
