@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make run    set up (first time only), build the index, start the web chat
-#   make test   set up (first time only, browser included), run the whole test suite
+#   make test   set up (first time only, browser and chat model included), run the whole test suite
 VENV ?= .venv
 export ANONYMIZED_TELEMETRY = False
 export GRADIO_ANALYTICS_ENABLED = False
@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE = 1
 run: setup
 	$(VENV)/bin/reportbot serve
 
-test: setup-browser
+test: setup-browser setup-llm
 	$(VENV)/bin/python -m pytest
 
 setup:
@@ -20,12 +20,13 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
-# llama.cpp's server and a small offline chat model (benchmarks/llm_eval.py uses them)
+# llama.cpp's server and a small offline chat model, for tests/test_llama.py
 setup-llm: setup
 	@scripts/setup_llm.sh
 
+# the chat-model end-to-end test alone, printing each answer and both accuracies
 llm-eval: setup-llm
-	$(VENV)/bin/python benchmarks/llm_eval.py
+	$(VENV)/bin/python -m pytest tests/test_llama.py -s -q
 
 ingest: setup
 	$(VENV)/bin/reportbot ingest

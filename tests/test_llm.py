@@ -143,6 +143,22 @@ def test_unsupported_number_is_dropped(llm_bot):
     assert "已删去1句" in partly.text
 
 
+def test_a_number_from_another_years_column_of_the_row_is_dropped(llm_bot):
+    FakeOpenAI.reply = "芒果超媒2023年的预测PE是34.72 [1]。"  # 34.72 is its 2021 PE, in the same row
+    answer = llm_bot.ask("芒果超媒2023年的预测PE是多少？")
+    assert "34.72" not in answer.text.split("\n")[0] and "31.02" in answer.text
+    FakeOpenAI.reply = "芒果超媒2023年的预测PE是31.02 [1]。它2021年的PE为34.72 [1]。"
+    both = llm_bot.ask("芒果超媒2023年的预测PE是多少？")  # a sentence naming its own year is true
+    assert both.found and "已删去" not in both.text and "2021年的PE为34.72。 [1]" in both.text
+    assert FakeOpenAI.requests[-1]["max_tokens"] > 0  # a looping model is cut short
+
+
+def test_a_looping_reply_is_not_an_answer(llm_bot):
+    FakeOpenAI.reply = "接入文心一言的公司：\n" + "".join(f"{i}. 三七互娱\n" for i in range(1, 9))
+    answer = llm_bot.ask("哪些公司接入了文心一言？")
+    assert "陷入重复" in answer.text and "巨人网络" in answer.text and answer.found
+
+
 @pytest.mark.parametrize("reply", ["", "asdf qwerty zxcv"])
 def test_empty_or_garbage_reply_is_never_an_answer(llm_bot, reply):
     FakeOpenAI.reply = reply

@@ -33,5 +33,10 @@ TABLE_TERM_COVERAGE = 0.5  # share of a question's content words its tables must
 
 # --- chat model -------------------------------------------------------------------------------
 LLM_SOURCES = 6  # chunks given to a chat model
+# A reply's length cap: answers here are a few sentences (< 200 tokens); a small model caught
+# in a loop otherwise writes until its context is full (200 s and an HTTP 500 with llama.cpp).
+LLM_MAX_TOKENS = 400
+# A reply repeating one line this often is a model stuck in a loop, not an answer.
+LLM_REPEATED_LINES = 3
 NAME_CELL_CHARS = 16  # a column whose cells average this many characters or fewer holds names,
 # not descriptions (the report's name columns average 2–10, its description columns 30+)

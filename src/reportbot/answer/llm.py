@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from ..models import Answer
 from ..store import StoredChunk
+from ..tuning import LLM_MAX_TOKENS, LLM_REPEATED_LINES
 from .extractive import NOT_FOUND
 from .query import Query, normalize_history
 from .verify import check_reply
@@ -31,6 +32,9 @@ def build_llm(settings):
         base_url=settings.llm_base_url,
         api_key=settings.llm_api_key or "not-needed",
         temperature=0,
+        # the legacy name: llama.cpp/Ollama servers ignore the newer max_completion_tokens
+        # that ChatOpenAI(max_tokens=…) sends
+        extra_body={"max_tokens": LLM_MAX_TOKENS},
         timeout=httpx.Timeout(settings.llm_timeout, connect=CONNECT_TIMEOUT_S),
         max_retries=0,  # a retry would silently double the wait
     )
@@ -67,6 +71,15 @@ def llm_messages(query: Query, chunks: list[StoredChunk], history) -> list[tuple
     return messages
 
 
+def _looping(text: str) -> bool:
+    """A reply that repeats one line over and over (list numbers aside)."""
+    lines = [re.sub(r"^\s*\d+[.、)]\s*", "", line).strip() for line in text.splitlines()]
+    counts: dict[str, int] = {}
+    for line in filter(None, lines):
+        counts[line] = counts.get(line, 0) + 1
+    return any(n >= LLM_REPEATED_LINES for n in counts.values())
+
+
 def llm_answer(text: str, query: Query, chunks: list[StoredChunk], offline: Answer,
                names: set[str]) -> Answer:
     """The chat model's reply, checked claim by claim against the sources it cites.
@@ -77,7 +90,9 @@ def llm_answer(text: str, query: Query, chunks: list[StoredChunk], offline: Answ
     if text.strip().startswith("NOT_FOUND"):
         # the model is only asked when the report's answer was found: show that one
         return fallback(offline, "认为片段中没有答案") if offline.found else Answer(NOT_FOUND, False, [], asked)
-    checked = check_reply(text, chunks, names)
+    if _looping(text):
+        return fallback(offline, "的回答陷入重复")
+    checked = check_reply(text, chunks, names, query.years)
     if checked.kept == 0:
         if not re.sub(r"[\s\[\]\d。，,.]+", "", text):
             return offline  # markers only: the extractive answer says it with real quotes

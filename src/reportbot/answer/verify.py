@@ -22,6 +22,7 @@ _SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?(?:\s*\[\d+\])*")
 _NUMBER_RE = re.compile(r"-?\d+(?:[.,]\d+)*%?")
 _QUOTED_RE = re.compile(r"[“「《\"]([^”」》\"]{1,40})[”」》\"]")
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+.-]*[A-Za-z0-9]")
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SPECIFIC = {"row": 0, "text": 1, "table": 2}
 MIN_WORDING_OVERLAP = 0.5  # share of a claim-free sentence's character pairs found in its source
 
@@ -49,16 +50,42 @@ def _pairs(text: str) -> set[str]:
     return {cjk[i:i + 2] for i in range(len(cjk) - 1)}
 
 
+def _other_years_only(sentence: str, chunk: StoredChunk, years: set[str]) -> bool:
+    """Whether a number of ``sentence`` comes only from a table row's cells for years other
+    than those asked ("2023年的PE" answered with the row's 2021 PE): the right row, wrong column."""
+    if chunk.kind != "row" or not years:
+        return False
+    years = years | set(_YEAR_RE.findall(sentence))  # "2021年PE为34.72" is true as it stands
+    cells = [cell.partition("：") for cell in normalize(chunk.body).split("；")]
+    for number in _NUMBER_RE.findall(normalize(sentence)):
+        number = number.rstrip("%")
+        if number in years:
+            continue
+        headers = [head for head, _, value in cells if number in value]
+        header_years = [set(_YEAR_RE.findall(head)) for head in headers]
+        if headers and all(ys and not ys & years for ys in header_years):
+            return True
+    return False
+
+
+def _source_text(chunk: StoredChunk) -> str:
+    return normalize(f"{chunk.section}\n{chunk.table}\n{chunk.body}")
+
+
 def _supports(items: list[str], sentence: str, chunk: StoredChunk) -> bool:
-    source = normalize(f"{chunk.section}\n{chunk.table}\n{chunk.body}")
+    source = _source_text(chunk)
     if items:
         return all(c in source for c in items)
     pairs = _pairs(sentence)
     return bool(pairs) and len(pairs & _pairs(source)) / len(pairs) >= MIN_WORDING_OVERLAP
 
 
-def check_reply(reply: str, chunks: list[StoredChunk], names: set[str]) -> Checked:
+def check_reply(reply: str, chunks: list[StoredChunk], names: set[str],
+                years: list[int] = ()) -> Checked:
+    """``years``: those the question asks about; a number from another year's column of a
+    row does not answer it."""
     out = Checked("")
+    asked_years = {str(y) for y in years}
     numbers: dict[int, int] = {}  # source index -> new citation number
     lines: list[str] = []
     for m in _SENTENCE_RE.finditer(reply):
@@ -68,6 +95,10 @@ def check_reply(reply: str, chunks: list[StoredChunk], names: set[str]) -> Check
             continue  # a marker alone, or punctuation
         cited = [int(n) - 1 for n in _MARKER_RE.findall(raw) if 1 <= int(n) <= len(chunks)]
         items = claims(body, names)
+        if any(_other_years_only(body, c, asked_years) for c in chunks
+               if all(i in _source_text(c) for i in items)):
+            out.dropped.append(body)  # the row's value for another year (a whole table holds it too)
+            continue
         support = [i for i in cited if _supports(items, body, chunks[i])]
         if not support:
             # no marker, or the wrong one: the one source that does support it, if any, the
