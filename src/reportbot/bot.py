@@ -14,6 +14,8 @@ from .config import Settings
 from .models import Answer, Hit
 from .retrieval import Retriever
 from .safety import is_instruction_like
+from .scope import ScopeError, named_reports, resolve_sources, scoped
+from .ingest import Progress
 from .ingest import ingest as run_ingest
 from .ingest import needs_ingest
 from .store import IngestReport, Index, StoredChunk
@@ -105,6 +107,11 @@ class ReportBot:
         report = run_ingest(self.index, Path(corpus_dir or self.settings.corpus_dir), progress)
         with self._lock:
             self._retriever = None
+        if self.index.count():
+            if progress:
+                files = len(report.added + report.updated + report.unchanged + report.repaired)
+                progress(Progress(files, files, "", report.chunks, stage="view"))
+            self.retriever  # builds and saves the view now, so no reader has to at its start
         return report
 
     def needs_ingest(self) -> bool:
@@ -135,29 +142,53 @@ class ReportBot:
         return [t.to_dataframe() for t in self.retriever.tables]
 
     # --- questions -------------------------------------------------------------------------
-    def retrieve(self, question: str, k: int = 5) -> list[Hit]:
+    def reports(self) -> dict[str, str]:
+        """The corpus's reports: file name -> title (from the file's cover or first heading)."""
+        return dict(self.retriever.titles)
+
+    def retrieve(self, question: str, k: int = 5, sources=None) -> list[Hit]:
+        """The ``k`` best chunks for ``question``, within ``sources`` (file names or titles)
+        if given."""
         question = check_question(question)
         k = check_k(k)
-        return [_hit(c, s) for c, s in self.retriever.search(question, k)]
+        retriever = self.retriever
+        return [_hit(c, s) for c, s in retriever.search(question, k, sources=self._scope(sources))]
+
+    def _scope(self, sources) -> frozenset[str] | None:
+        try:
+            return resolve_sources(self.retriever, sources)
+        except ScopeError as exc:
+            raise InputError(str(exc)) from exc
 
     def _prepare(self, inputs: dict) -> dict:
         question = check_question(inputs["question"])
         history = check_history(inputs.get("history"))
-        retriever = self.retriever
-        query = ans.understand(retriever, question, history)
+        base = self.retriever
+        scope = self._scope(inputs.get("sources"))
+        query = ans.understand(base, question, history)
+        if scope is None:
+            scope, naming = named_reports(base, query.terms)  # "南京证券那篇…"
+            if naming:  # the words that picked the report are not what is asked about it
+                query = ans.without_terms(query, naming)
+        retriever = scoped(base, scope)
         vector = retriever.query_vector(query.search_text)
         found = retriever.search_scored(query.search_text, CANDIDATE_CHUNKS, vector)
         return {"query": query, "chunks": [c for c, _, _ in found], "vector": vector,
-                "similarity": {c.id: sim for c, _, sim in found}, "history": history}
+                "similarity": {c.id: sim for c, _, sim in found}, "history": history,
+                "retriever": retriever, "titles": base.titles}
+
+    def _named(self, state: dict, answer: Answer) -> Answer:
+        """With several reports in the corpus, the answer says which one(s) it comes from."""
+        return ans.name_reports(answer, state["titles"]) if len(state["titles"]) > 1 else answer
 
     def _offline_answer(self, state: dict) -> Answer:
         """A computed answer when the question asks for a table operation, else a quote."""
-        query = state["query"]
+        query, retriever = state["query"], state["retriever"]
         # kept in the state: the chat-model path gives it to the model as a source too
-        computed = state["computed"] = ans.computed_answer(self.retriever, query)
+        computed = state["computed"] = ans.computed_answer(retriever, query)
         if computed is not None:
             return computed
-        return ans.extractive_answer(self.retriever, query, state["chunks"], state["similarity"],
+        return ans.extractive_answer(retriever, query, state["chunks"], state["similarity"],
                                      state["vector"])
 
     def _llm_sources(self, state: dict) -> list[StoredChunk]:
@@ -174,6 +205,9 @@ class ReportBot:
         return [result, *chunks[:LLM_SOURCES - 1]]
 
     def _answer(self, state: dict) -> Answer:
+        return self._named(state, self._answer_of(state))
+
+    def _answer_of(self, state: dict) -> Answer:
         offline = self._offline_answer(state)
         if self._llm is None or not offline.found:
             return offline  # the report lacks the answer: a chat model is not asked to invent one
@@ -185,16 +219,19 @@ class ReportBot:
         return ans.llm_answer(str(reply.content), state["query"], chunks, offline,
                               self.retriever.tokenizer.names)
 
-    def ask(self, question: str, history=None) -> Answer:
-        """Answer ``question``; ``history`` is the chat so far, as (question, answer) pairs."""
-        return self.chain.invoke({"question": question, "history": history})
+    def ask(self, question: str, history=None, sources=None) -> Answer:
+        """Answer ``question``; ``history`` is the chat so far, as (question, answer) pairs;
+        ``sources`` limits it to those reports (file names or titles; default: all, or the
+        one the question names)."""
+        return self.chain.invoke({"question": question, "history": history, "sources": sources})
 
-    def stream(self, question: str, history=None) -> Iterator[str | Answer]:
+    def stream(self, question: str, history=None, sources=None) -> Iterator[str | Answer]:
         """Yield the answer text as it grows, then the finished :class:`Answer`. With a chat
         model the raw reply streams, and the verified answer replaces it at the end."""
-        state = self._prepare({"question": question, "history": history})
+        state = self._prepare({"question": question, "history": history, "sources": sources})
         offline = self._offline_answer(state)
         if self._llm is None or not offline.found:
+            offline = self._named(state, offline)
             text = ""
             for piece in _pieces(offline.text):
                 text += piece
@@ -210,9 +247,10 @@ class ReportBot:
                     continue  # don't show the sentinel while it is being typed
                 yield text
         except Exception as exc:  # noqa: BLE001 - as in _answer
-            yield ans.fallback(offline, ans.model_failure(exc))
+            yield self._named(state, ans.fallback(offline, ans.model_failure(exc)))
             return
-        yield ans.llm_answer(text, state["query"], chunks, offline, self.retriever.tokenizer.names)
+        yield self._named(state, ans.llm_answer(text, state["query"], chunks, offline,
+                                                self.retriever.tokenizer.names))
 
 
 def _pieces(text: str, size: int = 6) -> Iterator[str]:

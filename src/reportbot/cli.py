@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import logging
+import re
 import sys
+import threading
 import warnings
 
 from .config import ConfigError, Settings
@@ -41,6 +42,39 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+class IngestBar:
+    """An ingest's progress on stderr (tqdm): files done of all, chunks written, the rate,
+    and the time left; then a line while the search view is prepared."""
+
+    def __init__(self):
+        self.bar = None
+        self.started = 0.0
+
+    def __call__(self, p) -> None:
+        import time
+
+        from tqdm import tqdm
+
+        if self.bar is None and p.stage == "files":
+            self.started = time.perf_counter()
+            self.bar = tqdm(total=p.files, unit="file", desc="ingest", file=sys.stderr,
+                            dynamic_ncols=True, disable=False)
+        if p.stage == "view":
+            self.close()
+            print("reportbot: preparing the search view…", file=sys.stderr)
+            return
+        self.bar.n = p.files_done
+        rate = p.chunks / max(time.perf_counter() - self.started, 1e-9)
+        now = f", {p.source}" if p.source else ""
+        self.bar.set_postfix_str(f"{p.chunks} chunks, {rate:.1f} chunks/s{now}", refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 def cmd_ingest(args) -> int:
     if args.rebuild:
         from .store import wipe
@@ -49,8 +83,12 @@ def cmd_ingest(args) -> int:
     bot = _bot(args)
     if args.rebuild and bot.settings.chroma_url:
         bot.index.reset()
-    progress = None if args.json else (lambda msg: print(msg, file=sys.stderr))
-    report = bot.ingest(progress=progress)
+    bar = None if args.json else IngestBar()
+    try:
+        report = bot.ingest(progress=bar)
+    finally:
+        if bar:
+            bar.close()
     if args.json:
         _print_json({
             "added": report.added, "updated": report.updated, "removed": report.removed,
@@ -81,7 +119,7 @@ def cmd_check(args) -> int:
 def cmd_ask(args) -> int:
     bot = _bot(args)
     _ensure_index(bot, quiet=args.json)
-    answer = bot.ask(args.question)
+    answer = bot.ask(args.question, sources=args.source)
     if args.json:
         _print_json(answer.to_dict())
     else:
@@ -97,7 +135,7 @@ def cmd_ask(args) -> int:
 def cmd_retrieve(args) -> int:
     bot = _bot(args)
     _ensure_index(bot, quiet=args.json)
-    hits = bot.retrieve(args.question, k=args.k)
+    hits = bot.retrieve(args.question, k=args.k, sources=args.source)
     if args.json:
         _print_json([h.to_dict() for h in hits])
     else:
@@ -112,13 +150,25 @@ def cmd_retrieve(args) -> int:
     return 0
 
 
+def cmd_reports(args) -> int:
+    bot = _bot(args)
+    _ensure_index(bot, quiet=args.json)
+    reports = bot.reports()
+    if args.json:
+        _print_json([{"source": s, "title": t} for s, t in reports.items()])
+    else:
+        for source, title in reports.items():
+            print(f"{source}\t{title}")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .evaluate import evaluate, load_items
 
     items = load_items(args.file)
     bot = _bot(args)
     _ensure_index(bot, quiet=True)
-    result = evaluate(bot, items)
+    result = evaluate(bot, items, sources=args.source)
     if args.json:
         _print_json({"metrics": result.metrics(), "rows": result.rows})
     else:
@@ -159,13 +209,18 @@ def cmd_tables(args) -> int:
 def cmd_serve(args) -> int:
     from .web import serve
 
-    bot = _bot(args)
-    _ensure_index(bot)
-    from .web import parse_auth
+    from .web import IngestStatus, parse_auth
 
     auth = parse_auth(args.auth) if args.auth else None
+    bot = _bot(args)
+    status = None
+    if bot.settings.corpus_dir.is_dir() and bot.needs_ingest():
+        # the page is up at once and shows the ingest's progress; the terminal shows it too
+        status = IngestStatus()
+        bar = IngestBar()
+        threading.Thread(target=status.run, args=(bot, bar), daemon=True, name="ingest").start()
     try:
-        serve(bot, host=args.host, port=args.port, auth=auth)
+        serve(bot, host=args.host, port=args.port, auth=auth, status=status)
     except OSError as exc:
         reason = str(exc).split(". You can")[0].rstrip(".")
         raise ConfigError(f"cannot start the web chat ({reason}); choose another --port") from exc
@@ -196,18 +251,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    p.add_argument("--source", action="append", metavar="REPORT",
+                   help="only this report (file name or title; repeat for several)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("retrieve", help="show the chunks retrieved for a question")
     p.add_argument("question")
     p.add_argument("-k", type=int, default=5, help="how many chunks (default 5)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--source", action="append", metavar="REPORT",
+                   help="only this report (file name or title; repeat for several)")
     p.set_defaults(func=cmd_retrieve)
 
     p = sub.add_parser("eval", help="hit@k, MRR and answer accuracy on a JSONL QA file")
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--source", action="append", metavar="REPORT",
+                   help="only this report (file name or title; repeat for several)")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("reports", help="list the corpus's reports (file name and title)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reports)
 
     p = sub.add_parser("tables", help="list the report tables, or export them (typed values)")
     p.add_argument("--csv", metavar="DIR", help="write each table as a CSV file into DIR")

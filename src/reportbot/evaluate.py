@@ -98,18 +98,19 @@ def _mean(values) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def evaluate(bot, items: list[dict]) -> EvalResult:
+def evaluate(bot, items: list[dict], sources=None) -> EvalResult:
+    """``sources``: ask within those reports only (as ``bot.ask(..., sources=)``)."""
     result = EvalResult()
     for item in items:
         evidence = [normalize(e) for e in item.get("evidence") or []]
         rank = None
         if evidence:
-            for i, hit in enumerate(bot.retrieve(item["q"], k=DEPTH), 1):
+            for i, hit in enumerate(bot.retrieve(item["q"], k=DEPTH, sources=sources), 1):
                 text = normalize(f"{hit.section}\n{hit.table}\n{hit.text}")
                 if all(e in text for e in evidence):
                     rank = i
                     break
-        answer = bot.ask(item["q"])
+        answer = bot.ask(item["q"], sources=sources)
         result.rows.append({
             "id": item["id"], "type": item.get("type", ""), "q": item["q"],
             "evidence": item.get("evidence") or [], "rank": rank,

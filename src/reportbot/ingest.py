@@ -26,6 +26,18 @@ from .parse import parse_pages
 from .safety import instruction_lines
 from .store import Index, IngestReport
 
+@dataclass
+class Progress:
+    """Where an ingest is: ``files_done`` of ``files`` (``source`` the one just handled),
+    ``chunks`` written so far by this ingest. ``stage`` is "files", then "view"."""
+
+    files_done: int
+    files: int
+    source: str = ""
+    chunks: int = 0
+    stage: str = "files"
+
+
 LOCK_WAIT_S = 600  # a second ingest waits this long for the first, then gives up with a message
 
 
@@ -99,7 +111,8 @@ def needs_ingest(index: Index, corpus_dir: Path) -> bool:
     return bool(set(records) - set(state.files))
 
 
-def ingest(index: Index, corpus_dir: Path, progress: Callable[[str], None] | None = None) -> IngestReport:
+def ingest(index: Index, corpus_dir: Path,
+           progress: Callable[[Progress], None] | None = None) -> IngestReport:
     """Bring the index in line with ``corpus_dir``; safe to run any number of times, and to
     kill at any moment."""
     lock = lock_for(index)
@@ -129,9 +142,10 @@ def _ingest(index: Index, corpus_dir: Path, progress) -> IngestReport:
         index.reset()
     records = index.manifest_records()
     chunks_stored, units_stored = index.stored_counts()
+    written = 0
     for n, (source, path) in enumerate(state.files.items(), 1):
         if progress:
-            progress(f"[{n}/{len(state.files)}] {source}")
+            progress(Progress(n - 1, len(state.files), source, written))
         digest, unreadable = state.digests[source]
         record = records.get(source)
         status = _up_to_date(record, digest, (chunks_stored[(source, digest)], units_stored[(source, digest)]))
@@ -149,6 +163,7 @@ def _ingest(index: Index, corpus_dir: Path, progress) -> IngestReport:
             if not chunks:
                 raise LoadError(path, "no text found in the file")
             counts = index.write_source(source, digest, chunks)
+            written += counts[0]
         except Exception as exc:  # noqa: BLE001 - whatever a file does, the others go on
             reason = exc.reason if isinstance(exc, LoadError) else f"{type(exc).__name__}: {exc}"
             report.errors.append((str(path), reason))
@@ -169,6 +184,8 @@ def _ingest(index: Index, corpus_dir: Path, progress) -> IngestReport:
             report.repaired.append(source)
         else:
             (report.updated if record and record.get("file_hash") else report.added).append(source)
+    if progress:
+        progress(Progress(len(state.files), len(state.files), "", written))
     for source in sorted(set(records) - set(state.files)):
         index.delete_source(source)
         report.removed.append(source)

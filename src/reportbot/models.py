@@ -37,6 +37,7 @@ class Citation:
     table: str = ""
     row: str = ""
     row_no: int = 0
+    title: str = ""  # the report's title, when the corpus holds several reports
 
     @property
     def location(self) -> str:

@@ -4,80 +4,94 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-from rank_bm25 import BM25Okapi
+import logging
+from collections.abc import Collection
 
-from .dates import report_year
-from .lexicon import learn_aliases, metric_words, synonyms_for
+import bm25s
+import numpy as np
+
+from . import view as view_mod
+from .lexicon import synonyms_for
 from .parse import SEP
 from .store import Index, StoredChunk
-from .tables import Table, table_from_dict
-from .textproc import TermStats, Tokenizer, attribute_words, domain_words
-from .units import Unit, unit_id, units_of
+from .textproc import TermStats, Tokenizer
 from .tuning import MAX_ROWS_PER_TABLE, RRF_K
+from .units import Unit, unit_id, units_of
+from .view import View, view_key
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
 
 
 class Retriever:
-    """Keeps an in-memory view of the index for keyword search and answer extraction."""
+    """Keeps an in-memory view of the index for keyword search and answer extraction.
+
+    The view is loaded from beside the index (``view.py``): built at the end of an ingest, so
+    a start-up at hundreds of reports reads it instead of re-deriving it from every chunk."""
 
     def __init__(self, index: Index):
         self.index = index
         self.refresh()
 
     def refresh(self) -> None:
-        self.chunks = self.index.all_chunks()
+        key = view_key(self.index)
+        built = view_mod.load(self.index, key)
+        if built is None:
+            built = self._build(key)
+        self._adopt(built)
+
+    def _build(self, key: str) -> View:
+        folders = [f for f in view_mod._folders(self.index)]
+        previous = view_mod.load(self.index, folders[-1].name[len("view-"):]) if folders else None
+        built, tokens = view_mod.build(self.index, key, self._tokenizer_for, previous)
+        vectors = view_mod.unit_vectors(self.index, built, previous)
+        bm25 = bm25s.BM25()
+        corpus = [tokens[c.id] or [""] for c in built.chunks]
+        bm25.index(corpus, show_progress=False) if corpus else None
+        return view_mod.save(self.index, built, tokens, vectors, bm25)
+
+    def _tokenizer_for(self, view: View, known) -> Tokenizer:
+        self.aliases = view.aliases
+        self.stats = TermStats(joined=view.unit_texts)
+        return Tokenizer(view.names, view.attributes, expand=self.expand,
+                         aliases=view.aliases.words(), metrics=view.metrics, known=known)
+
+    def _adopt(self, view: View) -> None:
+        self.view = view
+        self.chunks = view.chunks
         self.by_id = {c.id: c for c in self.chunks}
+        self.position = {c.id: i for i, c in enumerate(self.chunks)}  # report order, file by file
         self.rows_of: dict[str, list[StoredChunk]] = {}
         for c in self.chunks:
             if c.kind == "row":
                 self.rows_of.setdefault(c.table_id, []).append(c)
-        self.tables = [self._table(c) for c in self.chunks if c.kind == "table" and c.table_data]
-        self.units_of: dict[str, list[Unit]] = {c.id: units_of(c) for c in self.chunks}
-        self.stats = TermStats([u.norm for us in self.units_of.values() for u in us])
-        texts = [c.body for c in self.chunks if c.kind == "text"]
-        self.aliases = learn_aliases(self.tables, texts)
-        texts_of: dict[str, list[str]] = {c.source: [] for c in self.chunks}
-        for c in self.chunks:
-            if c.kind == "text":
-                texts_of[c.source].append(c.body)
-        years = [report_year(src, src_texts) for src, src_texts in texts_of.items()]
-        # relative dates ("去年") are read against the newest report in the corpus
-        self.report_year = max((y for y in years if y), default=None)
-        values = [v for c in self.chunks for _, v in c.cells]
-        headers = [h for c in self.chunks for h, _ in c.cells]
-        headings = [part for c in self.chunks for part in re.split(r"[：:、› ]+", c.section)]
-        self.tokenizer = Tokenizer(domain_words([c.body for c in self.chunks], values),
-                                   attribute_words(headers + headings), expand=self.expand,
-                                   aliases=self.aliases.words(),
-                                   metrics=metric_words(self._measure_headers()),
-                                   known=self.stats.known)
-        corpus = [self.tokenizer.tokens(c.text) for c in self.chunks]
-        self.bm25 = BM25Okapi(corpus) if corpus else None
-        self.unit_vectors = {k: np.asarray(v, dtype=np.float32)
-                             for k, v in self.index.unit_vectors().items()}
+        self.tables = view.tables
+        self.titles = view.titles
+        self.sources = list(view.titles)
+        self.report_year = view.report_year
+        self.tokenizer = self._tokenizer_for(view, None)
+        self.tokenizer.known = self.stats.known
+        self._units: dict[str, list[Unit]] = {}
+        self._unit_sources: list[str] | None = None
+        self.unit_row = {uid: i for i, uid in enumerate(view.unit_ids)}
+        self.unit_matrix = view.vectors()
+        self.bm25 = bm25s.BM25.load(str(view.folder / "bm25"), mmap=True) if self.chunks else None
+        source_no = {s: i for i, s in enumerate(self.sources)}
+        self.chunk_source = np.array([source_no[c.source] for c in self.chunks], dtype=np.int32)
+
+    @property
+    def unit_sources(self) -> list[str]:
+        """The report of each unit, in the order of the view's unit ids and term statistics."""
+        if self._unit_sources is None:
+            self._unit_sources = [self.by_id[uid.rpartition("#")[0]].source for uid in self.view.unit_ids]
+        return self._unit_sources
 
     def query_vector(self, text: str):
         return np.asarray(self.index.embed([text])[0], dtype=np.float32)
 
     def similarity(self, unit: Unit, vector) -> float | None:
         """Cosine similarity of an answer unit to the question (vectors are normalized)."""
-        vec = self.unit_vectors.get(unit_id(unit.chunk.id, unit))
-        return None if vec is None or vector is None else float(vec @ vector)
-
-    def _measure_headers(self) -> set[str]:
-        """Headers of the tables' number columns (参数量, 总市值, PE): the report's metrics."""
-        out = set()
-        for t in self.tables:
-            for col, path in enumerate(t.headers):
-                if t.numeric(col):
-                    out.update(p for p in path if p and not re.match(r"^(?:19|20)\d{2}", p))
-        return attribute_words(out)
-
-    def _table(self, chunk: StoredChunk) -> Table:
-        rows = self.rows_of.get(chunk.table_id, [])
-        return table_from_dict({**chunk.table_data, "id": chunk.table_id, "source": chunk.source,
-                                "caption": chunk.table, "section": chunk.section,
-                                "page": chunk.page, "row_ids": [r.id for r in rows]})
+        row = self.unit_row.get(unit_id(unit.chunk.id, unit))
+        return None if row is None or vector is None else float(self.unit_matrix[row] @ vector)
 
     def expand(self, word: str) -> tuple[str, ...]:
         """Other forms of a question word: its synonyms and, for a name, its aliases."""
@@ -85,34 +99,50 @@ class Retriever:
 
     def units(self, chunk: StoredChunk) -> list[Unit]:
         if chunk.kind == "table":
-            return [u for row in self.rows_of.get(chunk.table_id, []) for u in self.units_of[row.id]]
-        return self.units_of[chunk.id]
+            return [u for row in self.rows_of.get(chunk.table_id, []) for u in self.units(row)]
+        if chunk.id not in self._units:  # worked out when first needed: few chunks ever are
+            self._units[chunk.id] = units_of(chunk)
+        return self._units[chunk.id]
 
-    def keyword(self, query: str, n: int) -> list[tuple[str, float]]:
+    def keyword(self, query: str, n: int, sources: Collection[str] | None = None) -> list[tuple[str, float]]:
+        """The ``n`` best chunks by BM25 (bm25s: a sparse matrix product, not a loop over
+        chunks), within ``sources`` if given."""
         if not self.bm25:
             return []
         tokens = self.tokenizer.tokens(query)
         if not tokens:
             return []
         scores = self.bm25.get_scores(tokens)
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:n]
-        return [(self.chunks[i].id, float(scores[i])) for i in order if scores[i] > 0]
+        if sources is not None:
+            scores = np.where(self.in_sources(sources), scores, 0.0)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.chunks[i].id, float(scores[i])) for i in top if scores[i] > 0]
 
-    def search(self, query: str, k: int = 5) -> list[tuple[StoredChunk, float]]:
+    def in_sources(self, sources: Collection[str]) -> np.ndarray:
+        """A mask over the chunks: those of ``sources``."""
+        wanted = [i for i, s in enumerate(self.sources) if s in set(sources)]
+        return np.isin(self.chunk_source, wanted)
+
+    def search(self, query: str, k: int = 5,
+               sources: Collection[str] | None = None) -> list[tuple[StoredChunk, float]]:
         """Top ``k`` chunks for ``query`` with their fused (RRF) scores."""
-        return [(c, s) for c, s, _ in self.search_scored(query, k)]
+        return [(c, s) for c, s, _ in self.search_scored(query, k, sources=sources)]
 
-    def search_scored(self, query: str, k: int = 5,
-                      vector=None) -> list[tuple[StoredChunk, float, float]]:
+    def search_scored(self, query: str, k: int = 5, vector=None,
+                      sources: Collection[str] | None = None) -> list[tuple[StoredChunk, float, float]]:
         """Top ``k`` chunks with their fused score and their cosine similarity to the query
-        (0 for chunks found by keywords alone). ``vector``: the query's, if already known."""
+        (0 for chunks found by keywords alone). ``vector``: the query's, if already known;
+        ``sources``: only chunks of these reports."""
         if not self.chunks or not query.strip():
             return []
         pool = max(4 * k, 30)
         fused: dict[str, float] = {}
-        dense = self.index.query(query, pool, vector)
+        where = {"source": {"$in": sorted(sources)}} if sources is not None else None
+        dense = self.index.query(query, pool, vector, where=where)
         similarity = dict(dense)
-        for ranking in (dense, self.keyword(query, pool)):
+        for ranking in (dense, self.keyword(query, pool, sources)):
             for rank, (cid, _) in enumerate(ranking):
                 if cid in self.by_id:
                     fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)

@@ -28,6 +28,7 @@ BATCH = 64  # records per Chroma write
 # texts per model call: the texts go in sorted by length, so a batch pads little; 32 was the
 # fastest of 8–128 for m3e-small on 2 CPU cores
 ENCODE_BATCH = 32
+LOOKUP_BATCH = 500  # text hashes per Chroma lookup of vectors already stored
 
 
 @dataclass
@@ -160,6 +161,10 @@ def _metadata(chunk: Chunk, source: str, digest: str) -> dict:
     }
 
 
+def text_sha(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
 def _from_record(cid: str, meta: dict) -> StoredChunk:
     cells = [tuple(c) for c in json.loads(meta["cells"])] if meta.get("cells") else []
     return StoredChunk(
@@ -231,6 +236,26 @@ class Index:
             for i, vec in zip(part, self.embed([texts[i] for i in part])):
                 vectors[i] = vec
         return vectors
+
+    def _encode_new(self, collection, texts: list[str]) -> tuple[list, list[str]]:
+        """Vectors for ``texts``, taken from ``collection`` where the same text is already
+        embedded (a broker's reports share boilerplate; a re-ingest after a crash shares all),
+        the rest encoded. Also each text's hash to store, "" for a reused vector: only the
+        record that was encoded carries it, so a lookup finds one record per text however
+        many reports repeat it."""
+        shas = [text_sha(t) for t in texts]
+        known: dict[str, object] = {}
+        wanted = list(dict.fromkeys(shas))
+        for start in range(0, len(wanted), LOOKUP_BATCH):
+            got = collection.get(where={"text_sha": {"$in": wanted[start:start + LOOKUP_BATCH]}},
+                                 include=["embeddings", "metadatas"])
+            for meta, vec in zip(got["metadatas"], got["embeddings"]):
+                known[meta["text_sha"]] = vec
+        reused = set(known)
+        todo = list(dict.fromkeys(t for t, sha in zip(texts, shas) if sha not in known))
+        for text, vec in zip(todo, self.encode(todo)):
+            known[text_sha(text)] = vec
+        return [known[sha] for sha in shas], ["" if sha in reused else sha for sha in shas]
 
     def stale_reason(self) -> str:
         """Why the stored index cannot be reused with the current settings ('' if it can)."""
@@ -307,19 +332,20 @@ class Index:
         return chunks
 
     @_guard
-    def query(self, text: str, n: int, vector=None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the ``n`` nearest chunks."""
+    def query(self, text: str, n: int, vector=None, where: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the ``n`` nearest chunks (matching ``where``)."""
         n = min(n, self.count())
         if n <= 0:
             return []
         vector = self.embed([text])[0] if vector is None else vector
-        res = self.collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        res = self.collection.query(query_embeddings=[vector], n_results=n, where=where,
+                                    include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     @_guard
-    def unit_vectors(self) -> dict[str, object]:
-        """unit id -> its vector (numpy), for every answer unit in the index."""
-        got = self.units.get(include=["embeddings"])
+    def unit_vectors(self, ids: list[str] | None = None) -> dict[str, object]:
+        """unit id -> its vector (numpy), for ``ids`` (default: every answer unit)."""
+        got = self.units.get(ids=ids, include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"]))
 
     @_guard
@@ -328,21 +354,24 @@ class Index:
         writes the same ids again), then drop its other versions. Returns (chunks, units)."""
         prefix = hashlib.sha1(source.encode()).hexdigest()[:10]
         ids = [f"{prefix}:{digest[:12]}:{c.order}" for c in chunks]
-        vectors = self.encode([c.text for c in chunks])
+        vectors, shas = self._encode_new(self.collection, [c.text for c in chunks])
         for start in range(0, len(chunks), BATCH):
             part = chunks[start:start + BATCH]
             self.collection.upsert(
                 ids=ids[start:start + BATCH],
                 embeddings=vectors[start:start + BATCH],
                 documents=[c.text for c in part],
-                metadatas=[_metadata(c, source, digest) for c in part],
+                metadatas=[{**_metadata(c, source, digest), "text_sha": sha}
+                           for c, sha in zip(part, shas[start:start + BATCH])],
             )
         units = [(unit_id(cid, u), u) for cid, c in zip(ids, chunks) for u in units_of(c)]
-        unit_vectors = self.encode([embed_text(u) for _, u in units])
+        unit_texts = [embed_text(u) for _, u in units]
+        unit_vectors, unit_shas = self._encode_new(self.units, unit_texts)
         for start in range(0, len(units), BATCH):
             part = units[start:start + BATCH]
             self.units.upsert(ids=[i for i, _ in part], embeddings=unit_vectors[start:start + BATCH],
-                              metadatas=[{"source": source, "file_hash": digest}] * len(part))
+                              metadatas=[{"source": source, "file_hash": digest, "text_sha": sha}
+                                         for sha in unit_shas[start:start + BATCH]])
         return len(chunks), len(units)
 
     @_guard

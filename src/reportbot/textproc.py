@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -309,18 +310,61 @@ class Tokenizer:
         return term
 
 
+class Occurrences:
+    """Which of many normalized texts contain a term, as ``contains`` decides, without a loop
+    over the texts: they are kept as one string (and one without spaces, for "open ai"), and
+    ``str.find`` skips to the next text at each hit."""
+
+    def __init__(self, texts: Iterable[str] = (), joined: str | None = None):
+        # NUL never occurs in normalized text: it separates the texts
+        self.joined = joined if joined is not None else "\0".join(texts)
+        self.n = self.joined.count("\0") + 1 if self.joined else 0
+        self._starts = [0] + [m.end() for m in re.finditer("\0", self.joined)]
+        self._nospace: tuple[str, list[int]] | None = None
+
+    @staticmethod
+    def _find_all(text: str, starts: list[int], term: str) -> set[int]:
+        found, at = set(), text.find(term) if term else -1
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            found.add(i)
+            if i + 1 >= len(starts):
+                break
+            at = text.find(term, starts[i + 1])
+        return found
+
+    def containing(self, term: str) -> set[int]:
+        """Indexes of the texts that contain ``term``."""
+        if not (term.isascii() and term[:1].isalnum()):
+            return self._find_all(self.joined, self._starts, term)
+        # as contains(): a word boundary where the character class changes
+        before = "0-9." if term[0].isdigit() else "a-z"
+        after = "0-9" if term[-1].isdigit() else "a-z"
+        pattern = re.compile(rf"(?<![{before}]){re.escape(term)}(?![{after}])")
+        found = {bisect.bisect_right(self._starts, m.start()) - 1
+                 for m in pattern.finditer(self.joined)}
+        if len(term) >= 5:
+            if self._nospace is None:
+                text = self.joined.replace(" ", "")
+                self._nospace = (text, [0] + [m.end() for m in re.finditer("\0", text)])
+            found |= self._find_all(*self._nospace, term)
+        return found
+
+
 class TermStats:
     """Document frequencies of terms over the answer units (sentences and table rows)."""
 
-    def __init__(self, unit_texts: list[str]):
-        self.texts = [normalize(t) for t in unit_texts]
-        self.n = len(self.texts)
+    def __init__(self, unit_texts: Iterable[str] = (), joined: str | None = None):
+        self.units = Occurrences((normalize(t) for t in unit_texts), joined)
+        self.n = self.units.n
         self._cache: dict[str, float] = {}
+
+    def df(self, term: str) -> int:
+        return len(self.units.containing(term))
 
     def idf(self, term: str) -> float:
         if term not in self._cache:
-            df = sum(contains(term, t) for t in self.texts)
-            self._cache[term] = math.log(1 + self.n / (1 + df))
+            self._cache[term] = math.log(1 + self.n / (1 + self.df(term)))
         return self._cache[term]
 
     @property

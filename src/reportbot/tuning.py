@@ -40,3 +40,8 @@ LLM_MAX_TOKENS = 400
 LLM_REPEATED_LINES = 3
 NAME_CELL_CHARS = 16  # a column whose cells average this many characters or fewer holds names,
 # not descriptions (the report's name columns average 2–10, its description columns 30+)
+
+# A question names a report when one of its words is on the covers (file name, title, first
+# page) of at most this share of the corpus's reports: "南京证券" is on one cover of 200, "AIGC"
+# on all. A third keeps a series' shared words (行业评级, the sector) from scoping a question.
+NAMING_COVER_SHARE = 1 / 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 import time
 
 import gradio as gr
@@ -21,11 +22,57 @@ EXAMPLES = [
     "芒果超媒2023年的预测PE是多少？",
 ]
 
-INTRO = (
-    "### reportbot · 研报问答\n"
-    "就《积极拥抱AIGC技术变革，关注应用落地》（南京证券，AIGC 行业报告）提问。"
-    "每个回答都标注来源 [n]：章节、表格行或页码；报告中没有的内容会直接说明。"
-)
+INTRO = "### reportbot · 研报问答\n{scope}每个回答都标注来源 [n]：章节、表格行或页码；报告中没有的内容会直接说明。"
+ALL_REPORTS = "全部报告"
+
+
+def intro(reports: dict[str, str]) -> str:
+    if len(reports) == 1:
+        return INTRO.format(scope=f"就《{next(iter(reports.values()))}》提问。")
+    if reports:
+        return INTRO.format(scope=f"就语料库中的 {len(reports)} 篇报告提问（可在下方选择报告）。")
+    return INTRO.format(scope="")
+
+
+class IngestStatus:
+    """An ingest running beside the server (serve on a corpus not yet indexed): its progress
+    for the page, and whether questions can be answered yet."""
+
+    def __init__(self):
+        self.progress = None
+        self.done = False
+        self.error = ""
+        self.summary = ""
+
+    def __call__(self, progress) -> None:
+        self.progress = progress
+
+    def run(self, bot: ReportBot, also=None) -> None:
+        def both(p):
+            self(p)
+            if also:
+                also(p)
+
+        try:
+            self.summary = bot.ingest(progress=both).summary()
+            print(self.summary, file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - shown on the page, the server stays up
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.done = True
+
+    def markdown(self) -> str:
+        if self.error:
+            return f"**建立索引失败**：{html.escape(self.error)}"
+        if self.done:
+            return ""
+        p = self.progress
+        if p is None:
+            return "正在建立索引…"
+        if p.stage == "view":
+            return f"正在建立索引：{p.files} 个文件已读完，正在准备检索…"
+        return (f"正在建立索引：{p.files_done}/{p.files} 个文件，{p.chunks} 个片段"
+                + (f"（{html.escape(p.source)}）" if p.source else "") + "。完成后即可提问。")
 
 
 def footnotes(answer: Answer) -> str:
@@ -66,9 +113,25 @@ def _slow_auth(user: str, password: str):
     return check
 
 
-def build_app(bot: ReportBot) -> gr.Blocks:
-    def respond(message: str, history: list):
+def _reports(bot: ReportBot) -> dict[str, str]:
+    try:
+        return bot.reports()
+    except RuntimeError:  # no index yet: an ingest is building it
+        return {}
+
+
+def _choices(reports: dict[str, str]) -> list[tuple[str, str]]:
+    return [(f"{title}（{source}）" if title != source else source, source)
+            for source, title in reports.items()]
+
+
+def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
+    def respond(message: str, history: list, picked: list | None = None):
         history = list(history or [])
+        if status is not None and not status.done and bot.index.count() == 0:
+            gr.Warning("索引还在建立中，完成后即可提问。(The index is still being built.)")
+            yield history, message, gr.update()
+            return
         try:
             question = check_question(message)
         except InputError as exc:
@@ -81,7 +144,7 @@ def build_app(bot: ReportBot) -> gr.Blocks:
         yield history, "", gr.update()
         answer = None
         try:
-            for part in bot.stream(question, prior):
+            for part in bot.stream(question, prior, sources=picked or None):
                 if isinstance(part, Answer):
                     answer = part
                 else:
@@ -94,18 +157,25 @@ def build_app(bot: ReportBot) -> gr.Blocks:
         history[-1] = {"role": "assistant", "content": answer.text + footnotes(answer)}
         yield history, "", sources_markdown(answer)
 
-    def ask(question: str, history: list | None = None) -> dict:
-        """Answer a question about the report. `history` is the chat so far as
-        [[question, answer], ...] or [{"role", "content"}, ...]. Returns the Answer as a dict:
+    def ask(question: str, history: list | None = None, sources: list | None = None) -> dict:
+        """Answer a question about the reports. `history` is the chat so far as
+        [[question, answer], ...] or [{"role", "content"}, ...]; `sources` the reports to
+        answer from (file names or titles; default all). Returns the Answer as a dict:
         text, found, question, citations [{n, source, section, page, quote, kind, table, row,
-        row_no, location}]."""
+        row_no, title, location}]."""
         try:
-            return bot.ask(question, history or None).to_dict()
+            return bot.ask(question, history or None, sources=sources or None).to_dict()
         except (InputError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
 
+    reports = _reports(bot)
     with gr.Blocks(title="reportbot · 研报问答") as app:
-        gr.Markdown(INTRO)
+        header = gr.Markdown(intro(reports))
+        progress = gr.Markdown(status.markdown() if status else "", elem_id="ingest-status",
+                               visible=status is not None)
+        picker = gr.Dropdown(_choices(reports), value=[], multiselect=True, label="报告 / Reports",
+                             info=f"不选即{ALL_REPORTS}", elem_id="reports",
+                             visible=len(reports) > 1)
         chatbot = gr.Chatbot(
             label="对话", height=460, elem_id="chat",
             placeholder="试试下面的示例问题，或输入你自己的问题。",
@@ -122,8 +192,21 @@ def build_app(bot: ReportBot) -> gr.Blocks:
         clear = gr.Button("清空对话", size="sm")
 
         outputs = [chatbot, box, sources]
-        box.submit(respond, [box, chatbot], outputs, api_visibility="private")
-        send.click(respond, [box, chatbot], outputs, api_visibility="private")
+        box.submit(respond, [box, chatbot, picker], outputs, api_visibility="private")
+        send.click(respond, [box, chatbot, picker], outputs, api_visibility="private")
+        if status is not None:
+            timer = gr.Timer(1.0)
+
+            def tick():
+                if not status.done:
+                    return gr.update(value=status.markdown()), gr.update(), gr.update(), gr.update()
+                found = _reports(bot)
+                return (gr.update(value=status.markdown(), visible=bool(status.error)),
+                        gr.update(value=intro(found)),
+                        gr.update(choices=_choices(found), visible=len(found) > 1),
+                        gr.Timer(active=False))
+
+            timer.tick(tick, None, [progress, header, picker, timer], api_visibility="private")
         clear.click(lambda: ([], "", sources_markdown(None)), None, outputs,
                     api_visibility="private")
         gr.api(ask, api_name="ask")
@@ -131,12 +214,13 @@ def build_app(bot: ReportBot) -> gr.Blocks:
 
 
 def serve(bot: ReportBot, host: str | None = None, port: int | None = None,
-          auth: tuple[str, str] | None = None, block: bool = True):
+          auth: tuple[str, str] | None = None, block: bool = True,
+          status: IngestStatus | None = None):
     host = host or os.environ.get("REPORTBOT_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("REPORTBOT_PORT") or 7860)
     if auth is None and os.environ.get("REPORTBOT_AUTH"):  # empty means no login
         auth = parse_auth(os.environ["REPORTBOT_AUTH"])
-    app = build_app(bot)
+    app = build_app(bot, status)
     # a queue with no size limit: concurrent users wait their turn, none is turned away
     app.queue(default_concurrency_limit=2, max_size=None)
     app.launch(server_name=host, server_port=port, auth=_slow_auth(*auth) if auth else None,

@@ -226,7 +226,7 @@ def _list_after(retriever: Retriever, unit: Unit, limit: int = 8) -> list[str]:
     items = lines[at + 1:at + 1 + limit]
     if len(items) < limit:  # the list may go on in the next chunk of the same section
         chunks = retriever.chunks  # in report order, file by file
-        pos = chunks.index(unit.chunk)
+        pos = retriever.position[unit.chunk.id]
         nxt = chunks[pos + 1] if pos + 1 < len(chunks) else None
         if nxt and nxt.source == unit.chunk.source and nxt.section == unit.chunk.section \
                 and nxt.kind == "text":

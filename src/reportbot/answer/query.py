@@ -77,6 +77,17 @@ def _search_text(text: str, terms: list[Term]) -> str:
     return " ".join([text, *dict.fromkeys(extra)])
 
 
+def without_terms(query: Query, dropped: list[Term]) -> Query:
+    """``query`` without some of its words (those that named the report it is about)."""
+    gone = {t.text for t in dropped}
+    terms = [t for t in query.terms if t.text not in gone]
+    text = query.text
+    for t in dropped:
+        for form in t.forms:
+            text = re.sub(re.escape(form), " ", text, flags=re.IGNORECASE)
+    return replace(query, terms=terms, text=text, search_text=_search_text(text, terms))
+
+
 def _read(retriever: Retriever, question: str) -> Query:
     """A question on its own: dates resolved, terms found."""
     reading = read_dates(question, retriever.report_year)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..tables import Table
-from ..textproc import Term, contains, normalize
+from ..textproc import Occurrences, Term, contains, normalize
 from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
 from .query import Query
 
@@ -93,9 +93,10 @@ def _describes(term: Term, text: str) -> bool:
     return any(contains(f, text) for f in _forms(term))
 
 
-def _cell_match(term: Term, cell: str) -> bool:
-    """A question word names this cell: the whole cell, a name in it, or a long Latin word."""
-    norm = normalize(cell)
+def _cell_match(term: Term, cell: str, norm: str | None = None) -> bool:
+    """A question word names this cell: the whole cell, a name in it, or a long Latin word.
+    ``norm``: the cell normalized, when already known."""
+    norm = normalize(cell) if norm is None else norm
     if not norm:
         return False
     for f in _forms(term):
@@ -107,13 +108,49 @@ def _cell_match(term: Term, cell: str) -> bool:
 
 
 def _description(table: Table) -> str:
-    return normalize(" ".join([table.caption, table.section, *table.labels]))
+    return _normalized(table)[0]
+
+
+def _normalized(table: Table) -> tuple[str, list[list[str]], str]:
+    """The table's description, its cells and all its cells as one text, normalized once
+    per table (questions at hundreds of reports would otherwise normalize every cell)."""
+    cached = _NORMALIZED.get(table.id)
+    if cached is None or cached[0] is not table:
+        cells = [[normalize(c) for c in row] for row in table.rows]
+        joined = "\0".join(c for row in cells for c in row)
+        cached = (table, (normalize(" ".join([table.caption, table.section, *table.labels])),
+                          cells, joined + "\0" + joined.replace(" ", "")))
+        _NORMALIZED[table.id] = cached
+    return cached[1]
+
+
+_NORMALIZED: dict[str, tuple[Table, tuple[str, list[list[str]], str]]] = {}
+
+
+def _candidates(tables: list[Table], terms: list[Term]) -> list[Table]:
+    """The tables whose description or cells contain one of the question's words: the only
+    ones ``_table_score`` can score above 0, found without a loop over every table."""
+    cached = _TABLE_TEXT.get(id(tables))
+    if cached is None or cached[0] is not tables:
+        texts = [f"{_normalized(t)[0]}\0{_normalized(t)[2]}".replace("\0", "\n") for t in tables]
+        cached = (tables, Occurrences(texts))
+        _TABLE_TEXT.clear()  # one corpus view at a time
+        _TABLE_TEXT[id(tables)] = cached
+    found: set[int] = set()
+    for t in terms:
+        if t.role != "period":
+            for f in _forms(t):
+                found |= cached[1].containing(f)
+    return [tables[i] for i in sorted(found)]
+
+
+_TABLE_TEXT: dict[int, tuple[list[Table], Occurrences]] = {}
 
 
 def _table_score(table: Table, terms: list[Term]) -> tuple[float, set[str]]:
     """How well the question's words fit a table: its caption, section and headers, and
     names in its cells. Returns the score and the words that fit."""
-    desc = _description(table)
+    desc, cells, all_cells = _normalized(table)
     score, hits = 0.0, set()
     for t in terms:
         if t.role == "period":
@@ -121,14 +158,16 @@ def _table_score(table: Table, terms: list[Term]) -> tuple[float, set[str]]:
         if _describes(t, desc):
             score += 1.0
             hits.add(t.text)
-        elif any(_cell_match(t, cell) for row in table.rows for cell in row):
+        elif any(f in all_cells for f in _forms(t)) and any(  # a cell can only match what occurs
+                _cell_match(t, cell, norm) for row, norm_row in zip(table.rows, cells)
+                for cell, norm in zip(row, norm_row)):
             score += 1.5 if t.role == "entity" else 1.0
             hits.add(t.text)
     return score, hits
 
 
 def _pick_tables(tables: list[Table], query: Query) -> list[Table]:
-    scored = [(t, *_table_score(t, query.terms)) for t in tables]
+    scored = [(t, *_table_score(t, query.terms)) for t in _candidates(tables, query.terms)]
     scored = [s for s in scored if s[1] > 0]
     if not scored:
         return []

@@ -1,0 +1,136 @@
+"""Which reports a question is about: the ones the asker picked (``sources=``), the one the
+question names ("南京证券那篇…"), or all; and a retriever that sees only those."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from functools import cached_property
+
+from .retrieval import Retriever
+from .store import StoredChunk
+from .textproc import Occurrences, TermStats, Term, normalize
+from .tuning import NAMING_COVER_SHARE
+
+
+class ScopeError(ValueError):
+    """``sources`` names no report of the corpus."""
+
+
+def resolve_sources(retriever: Retriever, sources: Iterable[str] | str | None) -> frozenset[str] | None:
+    """The corpus files that ``sources`` names, each by file name, path or report title;
+    None for all. An unknown name is an error that lists the reports."""
+    if sources is None:
+        return None
+    if isinstance(sources, str):
+        sources = [sources]
+    wanted = [str(s).strip() for s in sources if str(s).strip()]
+    if not wanted:
+        return None
+    by_name = {}
+    for source, title in retriever.titles.items():
+        for name in (source, source.rsplit("/", 1)[-1], title):
+            by_name.setdefault(normalize(name), source)
+    out, unknown = set(), []
+    for name in wanted:
+        key = normalize(name.rsplit("/", 1)[-1]) if normalize(name) not in by_name else normalize(name)
+        if key in by_name:
+            out.add(by_name[key])
+        else:
+            unknown.append(name)
+    if unknown:
+        listed = "; ".join(f"{s} ({t})" for s, t in list(retriever.titles.items())[:20])
+        more = f" … and {len(retriever.titles) - 20} more" if len(retriever.titles) > 20 else ""
+        raise ScopeError(f"no report named {', '.join(map(repr, unknown))} in the corpus; "
+                         f"the reports are: {listed}{more}")
+    return frozenset(out)
+
+
+def named_reports(retriever: Retriever, terms: list[Term]) -> tuple[frozenset[str] | None, list[Term]]:
+    """The reports a question names by a word of their cover (broker, title, file name) that
+    few reports' covers have ("南京证券那篇报告的评级"), and the words that name them; None
+    and [] when it names none."""
+    if len(retriever.sources) < 2:
+        return None, []
+    covers = _covers(retriever)
+    limit = max(1, int(NAMING_COVER_SHARE * len(retriever.sources)))
+    named: set[int] = set()
+    naming: list[Term] = []
+    for t in terms:
+        if t.role == "period":
+            continue
+        for form in t.forms:
+            if len(form) < 2 or (form.isascii() and len(form) < 3):
+                continue
+            found = covers.containing(form)
+            if 0 < len(found) <= limit:
+                named |= found
+                naming.append(t)
+                break
+    if naming:
+        # a neighbouring word that the cover writes with the naming one is part of the name:
+        # "南京" + "证券" when the cover says 南京证券
+        text = "\0".join(covers.joined.split("\0")[i] for i in named)
+        for t in terms:
+            if t not in naming and any(n.text + t.text in text or t.text + n.text in text
+                                       for n in naming):
+                naming.append(t)
+    return (frozenset(retriever.sources[i] for i in named) or None), naming
+
+
+def _covers(retriever: Retriever) -> Occurrences:
+    cached = getattr(retriever, "_cover_text", None)
+    if cached is None:
+        first: dict[str, StoredChunk] = {}
+        for c in retriever.chunks:
+            first.setdefault(c.source, c)
+        cached = Occurrences(
+            normalize(f"{s}\n{retriever.titles.get(s, '')}\n{first[s].body if s in first else ''}")
+            for s in retriever.sources)
+        retriever._cover_text = cached
+    return cached
+
+
+class ScopedRetriever:
+    """The retriever as seen by a question about some reports only: its search, tables and
+    chunks are theirs; everything else (tokenizer, term statistics) is the corpus's."""
+
+    def __init__(self, base: Retriever, sources: Collection[str]):
+        self._base = base
+        self.scope = frozenset(sources)
+        self.tables = [t for t in base.tables if t.source in self.scope]
+
+    def __getattr__(self, name):
+        return getattr(self._base, name)
+
+    @cached_property
+    def chunks(self) -> list[StoredChunk]:
+        return [c for c in self._base.chunks if c.source in self.scope]
+
+    @cached_property
+    def stats(self) -> TermStats:
+        """Term statistics of these reports alone: a refusal says what *they* lack."""
+        base = self._base
+        texts = base.stats.units.joined.split("\0")
+        return TermStats(joined="\0".join(t for t, s in zip(texts, base.unit_sources) if s in self.scope))
+
+    def search(self, query: str, k: int = 5, sources=None):
+        return self._base.search(query, k, sources=self.scope)
+
+    def search_scored(self, query: str, k: int = 5, vector=None, sources=None):
+        return self._base.search_scored(query, k, vector, sources=self.scope)
+
+    def keyword(self, query: str, n: int, sources=None):
+        return self._base.keyword(query, n, self.scope)
+
+
+def scoped(retriever: Retriever, sources: frozenset[str] | None):
+    """``retriever`` limited to ``sources`` (the same object for the same scope, so caches
+    keyed on its tables hold); itself when the scope is every report."""
+    if sources is None or set(sources) >= set(retriever.sources):
+        return retriever
+    cache = retriever.__dict__.setdefault("_scoped", {})
+    if sources not in cache:
+        if len(cache) >= 16:
+            cache.pop(next(iter(cache)))
+        cache[sources] = ScopedRetriever(retriever, sources)
+    return cache[sources]

@@ -1,0 +1,209 @@
+"""The retriever's derived view of the index, persisted beside it so a start-up only loads it.
+
+Built once per set of indexed file versions (the key is a hash of the manifest's complete
+sources), normally at the end of an ingest; a reader that finds none builds and saves it. What
+an earlier view computed per chunk (keyword tokens) or per unit (vectors) is reused by id, so
+adding one report to two hundred tokenizes and fetches only that report. Laid out in
+``<index>/view-<key>/``:
+
+- ``view.pkl``: chunks, tables, aliases, the tokenizer's word lists, the report year, the
+  units' normalized texts joined (term statistics), unit ids and each report's title;
+- ``vectors.npy``: unit vectors in unit-id order (memory-mapped: pages are read as touched);
+- ``bm25/``: the keyword index (bm25s: a sparse matrix, memory-mapped);
+- ``tokens.pkl``: each chunk's keyword tokens, read only by the next build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .dates import report_year
+from .lexicon import Aliases, learn_aliases, metric_words
+from .parse import PARSER_VERSION
+from .store import Index, StoredChunk
+from .tables import Table, table_from_dict
+from .textproc import attribute_words, domain_words, normalize
+from .units import unit_id, units_of
+
+VIEW_VERSION = 2  # bump when what a view holds changes: older views are rebuilt
+
+
+@dataclass
+class View:
+    key: str
+    chunks: list[StoredChunk]
+    tables: list[Table]
+    aliases: Aliases
+    names: set[str]
+    attributes: set[str]
+    metrics: set[str]
+    report_year: int | None
+    unit_texts: str  # normalized unit texts, NUL-separated (TermStats)
+    unit_ids: list[str]
+    titles: dict[str, str] = field(default_factory=dict)  # source -> report title
+    folder: Path | None = None
+
+    def vectors(self) -> np.ndarray:
+        return np.load(self.folder / "vectors.npy", mmap_mode="r")
+
+    def tokens(self) -> dict[str, list[str]]:
+        with open(self.folder / "tokens.pkl", "rb") as f:
+            return pickle.load(f)
+
+
+def view_key(index: Index) -> str:
+    complete = sorted(index.complete().items())
+    signature = [VIEW_VERSION, PARSER_VERSION, index.settings.embed_model,
+                 index.settings.collection, complete]
+    return hashlib.sha1(json.dumps(signature, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _folders(index: Index) -> list[Path]:
+    root = Path(index.settings.index_dir)
+    return sorted(root.glob("view-*"), key=lambda p: p.stat().st_mtime) if root.is_dir() else []
+
+
+def load(index: Index, key: str) -> View | None:
+    folder = Path(index.settings.index_dir) / f"view-{key}"
+    try:
+        with open(folder / "view.pkl", "rb") as f:
+            view = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # none yet, or written by another version: built anew
+    view.folder = folder
+    return view
+
+
+def report_title(source: str, chunks: list[StoredChunk]) -> str:
+    """A report's title: the first line of its cover that reads like one (eight or more
+    Chinese characters, not a label with a short value such as "行业评级：推荐"), else the
+    file's name without its extension."""
+    for line in (chunks[0].body.split("\n")[:12] if chunks else []):
+        line = line.strip()
+        cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in line)
+        label, sep, value = line.replace(":", "：").partition("：")
+        if cjk >= 8 and len(line) <= 60 and not (sep and len(value.strip()) <= 4):
+            return line
+    return Path(source).stem
+
+
+def build(index: Index, key: str, tokenizer_factory, previous: View | None) -> tuple[View, dict]:
+    """A new view from the index; ``tokenizer_factory(names, attributes, aliases, metrics,
+    known)`` makes the keyword tokenizer. Returns the view and each chunk's tokens."""
+    from .textproc import TermStats
+
+    chunks = index.all_chunks()
+    rows_of: dict[str, list[StoredChunk]] = {}
+    for c in chunks:
+        if c.kind == "row":
+            rows_of.setdefault(c.table_id, []).append(c)
+    tables = [_table(c, rows_of) for c in chunks if c.kind == "table" and c.table_data]
+    units = {c.id: units_of(c) for c in chunks}
+    unit_texts = "\0".join(normalize(u.norm) for us in units.values() for u in us)
+    stats = TermStats(joined=unit_texts)
+    by_source: dict[str, list[StoredChunk]] = {}
+    for c in chunks:
+        by_source.setdefault(c.source, []).append(c)
+    texts = [c.body for c in chunks if c.kind == "text"]
+    years = [report_year(src, [c.body for c in cs if c.kind == "text"]) for src, cs in by_source.items()]
+    values = [v for c in chunks for _, v in c.cells]
+    headers = [h for c in chunks for h, _ in c.cells]
+    headings = [part for c in chunks for part in _heading_parts(c.section)]
+    aliases = learn_aliases(tables, texts)
+    view = View(
+        key=key, chunks=chunks, tables=tables, aliases=aliases,
+        names=domain_words([c.body for c in chunks], values),
+        attributes=attribute_words(headers + headings),
+        metrics=metric_words(_measure_headers(tables)),
+        # relative dates ("去年") are read against the newest report in the corpus
+        report_year=max((y for y in years if y), default=None),
+        unit_texts=unit_texts,
+        unit_ids=[unit_id(cid, u) for cid, us in units.items() for u in us],
+        titles={src: report_title(src, cs) for src, cs in by_source.items()},
+    )
+    tokenizer = tokenizer_factory(view, stats.known)
+    old_tokens = previous.tokens() if previous else {}
+    tokens = {c.id: old_tokens.get(c.id) or tokenizer.tokens(c.text) for c in chunks}
+    return view, tokens
+
+
+def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.ndarray, bm25) -> View:
+    """Write ``view`` atomically (a temporary folder renamed), drop older views."""
+    root = Path(index.settings.index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".view-", dir=root))
+    try:
+        with open(tmp / "view.pkl", "wb") as f:
+            pickle.dump(view, f, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(tmp / "tokens.pkl", "wb") as f:
+            pickle.dump(tokens, f, protocol=pickle.HIGHEST_PROTOCOL)
+        np.save(tmp / "vectors.npy", vectors)
+        bm25.save(str(tmp / "bm25"))
+        folder = root / f"view-{view.key}"
+        try:
+            os.rename(tmp, folder)
+        except OSError:
+            pass  # another process saved the same view first: theirs is used
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for old in _folders(index):
+        if old.name != f"view-{view.key}":
+            shutil.rmtree(old, ignore_errors=True)  # a reader's memory-mapped files stay readable
+    view.folder = root / f"view-{view.key}"
+    return view
+
+
+def unit_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:
+    """The units' vectors in ``view.unit_ids`` order: from the previous view where it has
+    them, the rest from the index."""
+    dim = None
+    known: dict[str, np.ndarray] = {}
+    if previous is not None:
+        old = previous.vectors()
+        wanted = set(view.unit_ids)
+        known = {uid: old[i] for i, uid in enumerate(previous.unit_ids) if uid in wanted}
+    missing = [uid for uid in view.unit_ids if uid not in known]
+    for start in range(0, len(missing), 5000):
+        known.update(index.unit_vectors(missing[start:start + 5000]))
+    for v in known.values():
+        dim = len(v)
+        break
+    out = np.zeros((len(view.unit_ids), dim or 1), dtype=np.float32)
+    for i, uid in enumerate(view.unit_ids):
+        if uid in known:
+            out[i] = known[uid]
+    return out
+
+
+def _heading_parts(section: str) -> list[str]:
+    import re
+
+    return re.split(r"[：:、› ]+", section)
+
+
+def _measure_headers(tables: list[Table]) -> set[str]:
+    """Headers of the tables' number columns (参数量, 总市值, PE): the report's metrics."""
+    import re
+
+    out = set()
+    for t in tables:
+        for col, path in enumerate(t.headers):
+            if t.numeric(col):
+                out.update(p for p in path if p and not re.match(r"^(?:19|20)\d{2}", p))
+    return attribute_words(out)
+
+
+def _table(chunk: StoredChunk, rows_of: dict[str, list[StoredChunk]]) -> Table:
+    rows = rows_of.get(chunk.table_id, [])
+    return table_from_dict({**chunk.table_data, "id": chunk.table_id, "source": chunk.source,
+                            "caption": chunk.table, "section": chunk.section,
+                            "page": chunk.page, "row_ids": [r.id for r in rows]})
