@@ -6,7 +6,7 @@ export ANONYMIZED_TELEMETRY = False
 export GRADIO_ANALYTICS_ENABLED = False
 export HF_HUB_OFFLINE = 1
 
-.PHONY: run test setup setup-browser setup-llm llm-eval ingest eval bench
+.PHONY: run test setup setup-browser setup-llm llm-eval ingest eval bench bench-scale
 
 run: setup
 	$(VENV)/bin/reportbot serve
@@ -37,3 +37,8 @@ eval: setup
 bench: setup
 	$(VENV)/bin/python benchmarks/bench.py
 	$(VENV)/bin/python benchmarks/load.py
+
+# 1, 50 and 200 synthetic reports (benchmarks/synth.py); libraries and indexes are kept in
+# benchmarks/.scale/, so only the first run spends the ~40 minutes of ingest
+bench-scale: setup
+	$(VENV)/bin/python benchmarks/scale.py

@@ -56,16 +56,14 @@ def named_reports(retriever: Retriever, terms: list[Term]) -> tuple[frozenset[st
     named: set[int] = set()
     naming: list[Term] = []
     for t in terms:
-        if t.role == "period":
+        # the word as asked: a synonym ("应用" for 接入) or a predicate names no report
+        form = t.text
+        if t.role == "period" or t.soft or len(form) < 2 or (form.isascii() and len(form) < 3):
             continue
-        for form in t.forms:
-            if len(form) < 2 or (form.isascii() and len(form) < 3):
-                continue
-            found = covers.containing(form)
-            if 0 < len(found) <= limit:
-                named |= found
-                naming.append(t)
-                break
+        found = covers.containing(form)
+        if 0 < len(found) <= limit:
+            named |= found
+            naming.append(t)
     if naming:
         # a neighbouring word that the cover writes with the naming one is part of the name:
         # "南京" + "证券" when the cover says 南京证券

@@ -148,15 +148,21 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     # best coverage first, what the unit's own text covers counting a little extra; then
     # higher-ranked chunks, then single sentences over pairs
     ok.sort(key=lambda s: (-round(_merit(s), 6), s.rank, s.unit.pair, s.unit.pos))
-    best = _merit(ok[0])
     # matched only through the heading: the question is about a whole section, so give
     # the opening sentence of each of its paragraphs rather than every sentence
     section_level = ok[0].coverage - ok[0].ctx < 1e-9
     table = ok[0].unit.chunk.table_id if ok[0].unit.chunk.kind == "row" else None
+    # with several reports, each is judged against its own best unit: a report whose best
+    # covers the question as fully as the overall best answers it too (the same row, under
+    # another company, in each of a broker's reports)
+    best_of: dict[str, Scored] = {}
+    for s in ok:
+        best_of.setdefault(s.unit.chunk.source, s)
     chosen: list[Scored] = []
     for s in ok:
-        if _merit(s) < best - TIE_MARGIN:
-            break
+        own_best = best_of[s.unit.chunk.source]
+        if own_best.coverage < ok[0].coverage - 1e-9 or _merit(s) < _merit(own_best) - TIE_MARGIN:
+            continue
         one_table = table and all(c.unit.chunk.table_id == table for c in [*chosen, s])
         if len(chosen) >= (MAX_TABLE_ROWS if one_table else MAX_UNITS):
             break
