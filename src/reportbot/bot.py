@@ -13,11 +13,11 @@ from . import answer as ans
 from .config import Settings
 from .models import Answer, Hit
 from .retrieval import Retriever
-from .safety import is_instruction_like
-from .scope import ScopeError, named_reports, resolve_sources, scoped
 from .ingest import Progress
 from .ingest import ingest as run_ingest
 from .ingest import needs_ingest
+from .safety import is_instruction_like
+from .scope import ScopeError, named_reports, resolve_sources, scoped
 from .store import IngestReport, Index, StoredChunk
 from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES
 
@@ -74,6 +74,13 @@ def check_k(k) -> int:
     if not 1 <= k <= MAX_K:
         raise InputError(f"k must be from 1 to {MAX_K}, not {k}")
     return k
+
+
+def _scope(retriever: Retriever, sources) -> frozenset[str] | None:
+    try:
+        return resolve_sources(retriever, sources)
+    except ScopeError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def _hit(chunk: StoredChunk, score: float) -> Hit:
@@ -152,19 +159,13 @@ class ReportBot:
         question = check_question(question)
         k = check_k(k)
         retriever = self.retriever
-        return [_hit(c, s) for c, s in retriever.search(question, k, sources=self._scope(sources))]
-
-    def _scope(self, sources) -> frozenset[str] | None:
-        try:
-            return resolve_sources(self.retriever, sources)
-        except ScopeError as exc:
-            raise InputError(str(exc)) from exc
+        return [_hit(c, s) for c, s in retriever.search(question, k, sources=_scope(retriever, sources))]
 
     def _prepare(self, inputs: dict) -> dict:
         question = check_question(inputs["question"])
         history = check_history(inputs.get("history"))
         base = self.retriever
-        scope = self._scope(inputs.get("sources"))
+        scope = _scope(base, inputs.get("sources"))
         query = ans.understand(base, question, history)
         if scope is None:
             scope, naming = named_reports(base, query.terms)  # "南京证券那篇…"
@@ -217,7 +218,7 @@ class ReportBot:
         except Exception as exc:  # noqa: BLE001 - slow, down, or failing: the report still answers
             return ans.fallback(offline, ans.model_failure(exc))
         return ans.llm_answer(str(reply.content), state["query"], chunks, offline,
-                              self.retriever.tokenizer.names)
+                              state["retriever"].tokenizer.names)
 
     def ask(self, question: str, history=None, sources=None) -> Answer:
         """Answer ``question``; ``history`` is the chat so far, as (question, answer) pairs;
@@ -250,7 +251,7 @@ class ReportBot:
             yield self._named(state, ans.fallback(offline, ans.model_failure(exc)))
             return
         yield self._named(state, ans.llm_answer(text, state["query"], chunks, offline,
-                                                self.retriever.tokenizer.names))
+                                                state["retriever"].tokenizer.names))
 
 
 def _pieces(text: str, size: int = 6) -> Iterator[str]:

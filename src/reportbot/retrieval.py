@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import logging
 from collections.abc import Collection
 
@@ -40,20 +38,20 @@ class Retriever:
         self._adopt(built)
 
     def _build(self, key: str) -> View:
-        folders = [f for f in view_mod._folders(self.index)]
-        previous = view_mod.load(self.index, folders[-1].name[len("view-"):]) if folders else None
+        previous = view_mod.latest(self.index)
         built, tokens = view_mod.build(self.index, key, self._tokenizer_for, previous)
         vectors = view_mod.unit_vectors(self.index, built, previous)
         bm25 = bm25s.BM25()
-        corpus = [tokens[c.id] or [""] for c in built.chunks]
-        bm25.index(corpus, show_progress=False) if corpus else None
+        bm25.index([tokens[c.id] or [""] for c in built.chunks], show_progress=False)
         return view_mod.save(self.index, built, tokens, vectors, bm25)
 
-    def _tokenizer_for(self, view: View, known) -> Tokenizer:
+    def _tokenizer_for(self, view: View) -> Tokenizer:
+        """The keyword tokenizer of ``view``; its aliases and term statistics (which the
+        tokenizer consults through ``expand`` and ``known``) become this retriever's."""
         self.aliases = view.aliases
         self.stats = TermStats(joined=view.unit_texts)
         return Tokenizer(view.names, view.attributes, expand=self.expand,
-                         aliases=view.aliases.words(), metrics=view.metrics, known=known)
+                         aliases=view.aliases.words(), metrics=view.metrics, known=self.stats.known)
 
     def _adopt(self, view: View) -> None:
         self.view = view
@@ -68,8 +66,7 @@ class Retriever:
         self.titles = view.titles
         self.sources = list(view.titles)
         self.report_year = view.report_year
-        self.tokenizer = self._tokenizer_for(view, None)
-        self.tokenizer.known = self.stats.known
+        self.tokenizer = self._tokenizer_for(view)
         self._units: dict[str, list[Unit]] = {}
         self._unit_sources: list[str] | None = None
         self.unit_row = {uid: i for i, uid in enumerate(view.unit_ids)}

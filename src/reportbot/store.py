@@ -29,6 +29,8 @@ BATCH = 64  # records per Chroma write
 # fastest of 8–128 for m3e-small on 2 CPU cores
 ENCODE_BATCH = 32
 LOOKUP_BATCH = 500  # text hashes per Chroma lookup of vectors already stored
+PAGE = 5000  # records per Chroma read of a whole collection
+SUMMARY_NAMES = 10  # file names an ingest summary lists per kind of change
 
 
 @dataclass
@@ -114,8 +116,9 @@ class IngestReport:
         for label, items in (("added", self.added), ("updated", self.updated),
                              ("repaired", self.repaired), ("removed", self.removed),
                              ("unchanged", self.unchanged)):
-            if items:
-                lines.append(f"{label}: {', '.join(items)}")
+            if items:  # a library's hundreds of names would bury the rest
+                names = ", ".join(items[:SUMMARY_NAMES]) + (f" … ({len(items)} files)" if len(items) > SUMMARY_NAMES else "")
+                lines.append(f"{label}: {names}")
         for path, reason in self.errors:
             lines.append(f"ERROR {path}: {reason}")
         for path, reason in self.warnings:
@@ -159,6 +162,18 @@ def _metadata(chunk: Chunk, source: str, digest: str) -> dict:
         "table_data": json.dumps(chunk.table_data, ensure_ascii=False) if chunk.table_data else "",
         "order": chunk.order,
     }
+
+
+def _get_all(collection, include: list[str]) -> dict:
+    """Every record of ``collection``, read in pages: one read of all records binds a SQL
+    variable per record, and SQLite refuses over 32766 of them (about 80 reports' units)."""
+    out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+    while True:
+        got = collection.get(include=include, limit=PAGE, offset=len(out["ids"]))
+        for key in out:
+            out[key].extend(got[key] if got[key] is not None else [])
+        if len(got["ids"]) < PAGE:
+            return out
 
 
 def text_sha(text: str) -> str:
@@ -312,9 +327,9 @@ class Index:
     def stored_counts(self) -> tuple[Counter, Counter]:
         """(chunks, units) stored per (source, file hash), whatever the manifest says."""
         chunks = Counter((m["source"], m["file_hash"])
-                         for m in self.collection.get(include=["metadatas"])["metadatas"])
+                         for m in _get_all(self.collection, ["metadatas"])["metadatas"])
         units = Counter((m["source"], m["file_hash"])
-                        for m in self.units.get(include=["metadatas"])["metadatas"])
+                        for m in _get_all(self.units, ["metadatas"])["metadatas"])
         return chunks, units
 
     @_guard
@@ -325,7 +340,7 @@ class Index:
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk of the file versions the manifest names as completely indexed."""
         complete = self.complete()
-        got = self.collection.get(include=["metadatas"])
+        got = _get_all(self.collection, ["metadatas"])
         chunks = [_from_record(i, m) for i, m in zip(got["ids"], got["metadatas"])
                   if complete.get(m["source"]) == m["file_hash"]]
         chunks.sort(key=lambda c: (c.source, c.order))
@@ -345,7 +360,7 @@ class Index:
     @_guard
     def unit_vectors(self, ids: list[str] | None = None) -> dict[str, object]:
         """unit id -> its vector (numpy), for ``ids`` (default: every answer unit)."""
-        got = self.units.get(ids=ids, include=["embeddings"])
+        got = _get_all(self.units, ["embeddings"]) if ids is None else self.units.get(ids=ids, include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"]))
 
     @_guard

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -72,6 +73,12 @@ def _folders(index: Index) -> list[Path]:
     return sorted(root.glob("view-*"), key=lambda p: p.stat().st_mtime) if root.is_dir() else []
 
 
+def latest(index: Index) -> View | None:
+    """The most recently saved view, whatever its key: the next build reuses its work."""
+    folders = _folders(index)
+    return load(index, folders[-1].name[len("view-"):]) if folders else None
+
+
 def load(index: Index, key: str) -> View | None:
     folder = Path(index.settings.index_dir) / f"view-{key}"
     try:
@@ -96,11 +103,9 @@ def report_title(source: str, chunks: list[StoredChunk]) -> str:
     return Path(source).stem
 
 
-def build(index: Index, key: str, tokenizer_factory, previous: View | None) -> tuple[View, dict]:
-    """A new view from the index; ``tokenizer_factory(names, attributes, aliases, metrics,
-    known)`` makes the keyword tokenizer. Returns the view and each chunk's tokens."""
-    from .textproc import TermStats
-
+def build(index: Index, key: str, tokenizer_for, previous: View | None) -> tuple[View, dict]:
+    """A new view from the index; ``tokenizer_for(view)`` makes its keyword tokenizer.
+    Returns the view and each chunk's keyword tokens (those of ``previous`` reused)."""
     chunks = index.all_chunks()
     rows_of: dict[str, list[StoredChunk]] = {}
     for c in chunks:
@@ -109,7 +114,6 @@ def build(index: Index, key: str, tokenizer_factory, previous: View | None) -> t
     tables = [_table(c, rows_of) for c in chunks if c.kind == "table" and c.table_data]
     units = {c.id: units_of(c) for c in chunks}
     unit_texts = "\0".join(normalize(u.norm) for us in units.values() for u in us)
-    stats = TermStats(joined=unit_texts)
     by_source: dict[str, list[StoredChunk]] = {}
     for c in chunks:
         by_source.setdefault(c.source, []).append(c)
@@ -130,7 +134,7 @@ def build(index: Index, key: str, tokenizer_factory, previous: View | None) -> t
         unit_ids=[unit_id(cid, u) for cid, us in units.items() for u in us],
         titles={src: report_title(src, cs) for src, cs in by_source.items()},
     )
-    tokenizer = tokenizer_factory(view, stats.known)
+    tokenizer = tokenizer_for(view)
     old_tokens = previous.tokens() if previous else {}
     tokens = {c.id: old_tokens.get(c.id) or tokenizer.tokens(c.text) for c in chunks}
     return view, tokens
@@ -185,15 +189,11 @@ def unit_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:
 
 
 def _heading_parts(section: str) -> list[str]:
-    import re
-
     return re.split(r"[：:、› ]+", section)
 
 
 def _measure_headers(tables: list[Table]) -> set[str]:
     """Headers of the tables' number columns (参数量, 总市值, PE): the report's metrics."""
-    import re
-
     out = set()
     for t in tables:
         for col, path in enumerate(t.headers):

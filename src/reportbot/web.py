@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import sys
+import threading
 import time
 
 import gradio as gr
@@ -14,6 +15,7 @@ from .config import ConfigError
 from .models import Answer
 
 FAILED_LOGIN_DELAY_S = 1.0  # each wrong password waits this long: guessing gets slow
+INGEST_WAIT_S = 3600  # a question asked while serve's first ingest runs waits at most this
 
 EXAMPLES = [
     "哪些公司接入了文心一言？",
@@ -40,9 +42,17 @@ class IngestStatus:
 
     def __init__(self):
         self.progress = None
-        self.done = False
         self.error = ""
         self.summary = ""
+        self.finished = threading.Event()
+
+    @property
+    def done(self) -> bool:
+        return self.finished.is_set()
+
+    def wait(self) -> None:
+        """Until the ingest is over: a question asked meanwhile is answered after it."""
+        self.finished.wait(INGEST_WAIT_S)
 
     def __call__(self, progress) -> None:
         self.progress = progress
@@ -59,7 +69,7 @@ class IngestStatus:
         except Exception as exc:  # noqa: BLE001 - shown on the page, the server stays up
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
-            self.done = True
+            self.finished.set()
 
     def markdown(self) -> str:
         if self.error:
@@ -128,10 +138,6 @@ def _choices(reports: dict[str, str]) -> list[tuple[str, str]]:
 def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
     def respond(message: str, history: list, picked: list | None = None):
         history = list(history or [])
-        if status is not None and not status.done and bot.index.count() == 0:
-            gr.Warning("索引还在建立中，完成后即可提问。(The index is still being built.)")
-            yield history, message, gr.update()
-            return
         try:
             question = check_question(message)
         except InputError as exc:
@@ -141,6 +147,10 @@ def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
         prior = list(history)
         history = history + [{"role": "user", "content": question},
                              {"role": "assistant", "content": "…"}]
+        if status is not None and not status.done:
+            history[-1] = {"role": "assistant", "content": "（正在建立索引，完成后回答…）"}
+            yield history, "", gr.update()
+            status.wait()
         yield history, "", gr.update()
         answer = None
         try:
@@ -163,6 +173,8 @@ def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
         answer from (file names or titles; default all). Returns the Answer as a dict:
         text, found, question, citations [{n, source, section, page, quote, kind, table, row,
         row_no, title, location}]."""
+        if status is not None:
+            status.wait()  # the first ingest of `serve`: answered once it is done
         try:
             return bot.ask(question, history or None, sources=sources or None).to_dict()
         except (InputError, ValueError) as exc:
