@@ -310,6 +310,9 @@ class Tokenizer:
         return term
 
 
+OCCURRENCE_CACHE = 4096  # terms whose texts are remembered (a few hundred questions' words)
+
+
 class Occurrences:
     """Which of many normalized texts contain a term, as ``contains`` decides, without a loop
     over the texts: they are kept as one string (and one without spaces, for "open ai"), and
@@ -321,6 +324,7 @@ class Occurrences:
         self.n = self.joined.count("\0") + 1 if self.joined else 0
         self._starts = [0] + [m.end() for m in re.finditer("\0", self.joined)]
         self._nospace: tuple[str, list[int]] | None = None
+        self._cache: dict[str, frozenset[int]] = {}
 
     @staticmethod
     def _find_all(text: str, starts: list[int], term: str) -> set[int]:
@@ -334,15 +338,29 @@ class Occurrences:
         return found
 
     def containing(self, term: str) -> set[int]:
-        """Indexes of the texts that contain ``term``."""
+        """Indexes of the texts that contain ``term`` (remembered: questions repeat words)."""
+        found = self._cache.get(term)
+        if found is None:
+            if len(self._cache) >= OCCURRENCE_CACHE:
+                self._cache.pop(next(iter(self._cache)))
+            found = self._cache[term] = frozenset(self._containing(term))
+        return found
+
+    def _containing(self, term: str) -> set[int]:
         if not (term.isascii() and term[:1].isalnum()):
             return self._find_all(self.joined, self._starts, term)
         # as contains(): a word boundary where the character class changes
         before = "0-9." if term[0].isdigit() else "a-z"
         after = "0-9" if term[-1].isdigit() else "a-z"
         pattern = re.compile(rf"(?<![{before}]){re.escape(term)}(?![{after}])")
-        found = {bisect.bisect_right(self._starts, m.start()) - 1
-                 for m in pattern.finditer(self.joined)}
+        found: set[int] = set()
+        m = pattern.search(self.joined)
+        while m:  # one search per text that has it, not one per occurrence
+            i = bisect.bisect_right(self._starts, m.start()) - 1
+            found.add(i)
+            if i + 1 >= len(self._starts):
+                break
+            m = pattern.search(self.joined, self._starts[i + 1])
         if len(term) >= 5:
             if self._nospace is None:
                 text = self.joined.replace(" ", "")

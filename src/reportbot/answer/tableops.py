@@ -127,21 +127,27 @@ def _normalized(table: Table) -> tuple[str, list[list[str]], str]:
 _NORMALIZED: dict[str, tuple[Table, tuple[str, list[list[str]], str]]] = {}
 
 
-def _candidates(tables: list[Table], terms: list[Term]) -> list[Table]:
-    """The tables whose description or cells contain one of the question's words: the only
-    ones ``_table_score`` can score above 0, found without a loop over every table."""
+def _candidates(tables: list[Table], terms: list[Term]) -> dict[int, float]:
+    """The tables whose description or cells contain one of the question's words (the only
+    ones ``_table_score`` can score above 0), each with the most it can score — found
+    without a loop over every table."""
     cached = _TABLE_TEXT.get(id(tables))
     if cached is None or cached[0] is not tables:
         texts = [f"{_normalized(t)[0]}\0{_normalized(t)[2]}".replace("\0", "\n") for t in tables]
         cached = (tables, Occurrences(texts))
-        _TABLE_TEXT.clear()  # one corpus view at a time
+        if len(_TABLE_TEXT) >= 17:  # the corpus's tables and a few scopes' at a time
+            _TABLE_TEXT.pop(next(iter(_TABLE_TEXT)))
         _TABLE_TEXT[id(tables)] = cached
-    found: set[int] = set()
+    bounds: dict[int, float] = {}
     for t in terms:
-        if t.role != "period":
-            for f in _forms(t):
-                found |= cached[1].containing(f)
-    return [tables[i] for i in sorted(found)]
+        if t.role == "period":
+            continue
+        found: set[int] = set()
+        for f in _forms(t):
+            found |= cached[1].containing(f)
+        for i in found:  # as _table_score counts a word: 1.5 for a name in a cell, else 1
+            bounds[i] = bounds.get(i, 0.0) + (1.5 if t.role == "entity" else 1.0)
+    return bounds
 
 
 _TABLE_TEXT: dict[int, tuple[list[Table], Occurrences]] = {}
@@ -167,18 +173,28 @@ def _table_score(table: Table, terms: list[Term]) -> tuple[float, set[str]]:
 
 
 def _pick_tables(tables: list[Table], query: Query) -> list[Table]:
-    scored = [(t, *_table_score(t, query.terms)) for t in _candidates(tables, query.terms)]
-    scored = [s for s in scored if s[1] > 0]
+    several = bool(_SEVERAL_TABLES_RE.search(query.question))
+    bounds = _candidates(tables, query.terms)
+    # score the likeliest tables first, and stop where even a table's best possible score
+    # could not be chosen (at hundreds of reports most tables share a word of the question)
+    found: list[tuple[int, Table, float, set[str]]] = []
+    top = 0.0
+    for i in sorted(bounds, key=lambda i: (-bounds[i], i)):
+        if not several and bounds[i] < max(TABLE_MIN_SCORE, TABLE_GROUP_MARGIN * top):
+            break
+        score, hits = _table_score(tables[i], query.terms)
+        if score > 0:
+            found.append((i, tables[i], score, hits))
+            top = max(top, score)
+    scored = [(t, score, hits) for _, t, score, hits in sorted(found, key=lambda f: (-f[2], f[0]))]
     if not scored:
         return []
-    scored.sort(key=lambda s: -s[1])
     best, best_score, _ = scored[0]
     if best_score < TABLE_MIN_SCORE:
         return []
     # tables of the same kind (same headers) that the question also names, or all of them
     # when it speaks of several tables ("这三张估值表")
     group = [s for s in scored if s[0].schema == best.schema and s[0] is not best]
-    several = bool(_SEVERAL_TABLES_RE.search(query.question))
     chosen = [best]
     own = {w for w in scored[0][2]}
     for table, score, hits in group:
