@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 import jieba
 import jieba.posseg
 
+from .tuning import OCCURRENCE_CACHE
+
 jieba.setLogLevel(logging.WARNING)
 
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&+][A-Za-z0-9]+)*|\d+(?:\.\d+)?")
@@ -310,9 +312,6 @@ class Tokenizer:
         return term
 
 
-OCCURRENCE_CACHE = 4096  # terms whose texts are remembered (a few hundred questions' words)
-
-
 class Occurrences:
     """Which of many normalized texts contain a term, as ``contains`` decides, without a loop
     over the texts: they are kept as one string (and one without spaces, for "open ai"), and
@@ -337,6 +336,10 @@ class Occurrences:
             at = text.find(term, starts[i + 1])
         return found
 
+    def find(self, term: str) -> set[int]:
+        """Indexes of the texts that contain ``term``, not remembered (for small text sets)."""
+        return self._containing(term)
+
     def containing(self, term: str) -> set[int]:
         """Indexes of the texts that contain ``term`` (remembered: questions repeat words)."""
         found = self._cache.get(term)
@@ -352,15 +355,20 @@ class Occurrences:
         # as contains(): a word boundary where the character class changes
         before = "0-9." if term[0].isdigit() else "a-z"
         after = "0-9" if term[-1].isdigit() else "a-z"
-        pattern = re.compile(rf"(?<![{before}]){re.escape(term)}(?![{after}])")
-        found: set[int] = set()
-        m = pattern.search(self.joined)
-        while m:  # one search per text that has it, not one per occurrence
-            i = bisect.bisect_right(self._starts, m.start()) - 1
-            found.add(i)
-            if i + 1 >= len(self._starts):
-                break
-            m = pattern.search(self.joined, self._starts[i + 1])
+        bad_before = set("0123456789." if term[0].isdigit() else "abcdefghijklmnopqrstuvwxyz")
+        bad_after = set("0123456789" if term[-1].isdigit() else "abcdefghijklmnopqrstuvwxyz")
+        text, found = self.joined, set()
+        at = text.find(term)
+        while at >= 0:  # str.find (a fast substring search), then the boundaries by hand
+            end = at + len(term)
+            if (at == 0 or text[at - 1] not in bad_before) and (end == len(text) or text[end] not in bad_after):
+                i = bisect.bisect_right(self._starts, at) - 1
+                found.add(i)
+                if i + 1 >= len(self._starts):
+                    break
+                at = text.find(term, self._starts[i + 1])  # one hit per text is enough
+            else:
+                at = text.find(term, at + 1)
         if len(term) >= 5:
             if self._nospace is None:
                 text = self.joined.replace(" ", "")

@@ -45,3 +45,8 @@ NAME_CELL_CHARS = 16  # a column whose cells average this many characters or few
 # page) of at most this share of the corpus's reports: "南京证券" is on one cover of 200, "AIGC"
 # on all. A third keeps a series' shared words (行业评级, the sector) from scoping a question.
 NAMING_COVER_SHARE = 1 / 3
+
+# Caches for hundreds of reports, where a question's words are each found in thousands of
+# units and tables: sized for a few hundred questions' words (each entry is small).
+OCCURRENCE_CACHE = 4096  # words whose units / tables are remembered
+POINTS_CACHE = 200_000  # (table, word) table scores remembered: ~40 MB at most

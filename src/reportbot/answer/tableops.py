@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..tables import Table
 from ..textproc import Occurrences, Term, contains, normalize
-from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
+from ..tuning import NAME_CELL_CHARS, POINTS_CACHE, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
 from .query import Query
 
 _COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
@@ -111,20 +111,23 @@ def _description(table: Table) -> str:
     return _normalized(table)[0]
 
 
-def _normalized(table: Table) -> tuple[str, list[list[str]], str]:
-    """The table's description, its cells and all its cells as one text, normalized once
-    per table (questions at hundreds of reports would otherwise normalize every cell)."""
+def _normalized(table: Table) -> tuple[str, list[list[str]], str, Occurrences, list[tuple[int, int]]]:
+    """The table's description, its cells, all its cells as one text, and where each word
+    occurs among them — normalized once per table (questions at hundreds of reports would
+    otherwise normalize and scan every cell of every table)."""
     cached = _NORMALIZED.get(table.id)
     if cached is None or cached[0] is not table:
         cells = [[normalize(c) for c in row] for row in table.rows]
-        joined = "\0".join(c for row in cells for c in row)
+        flat = [c for row in cells for c in row]
+        joined = "\0".join(flat)
         cached = (table, (normalize(" ".join([table.caption, table.section, *table.labels])),
-                          cells, joined + "\0" + joined.replace(" ", "")))
+                          cells, joined + "\0" + joined.replace(" ", ""), Occurrences(flat),
+                          [(r, c) for r, row in enumerate(cells) for c in range(len(row))]))
         _NORMALIZED[table.id] = cached
     return cached[1]
 
 
-_NORMALIZED: dict[str, tuple[Table, tuple[str, list[list[str]], str]]] = {}
+_NORMALIZED: dict[str, tuple[Table, tuple]] = {}
 
 
 def _candidates(tables: list[Table], terms: list[Term]) -> dict[int, float]:
@@ -156,20 +159,40 @@ _TABLE_TEXT: dict[int, tuple[list[Table], Occurrences]] = {}
 def _table_score(table: Table, terms: list[Term]) -> tuple[float, set[str]]:
     """How well the question's words fit a table: its caption, section and headers, and
     names in its cells. Returns the score and the words that fit."""
-    desc, cells, all_cells = _normalized(table)
     score, hits = 0.0, set()
     for t in terms:
         if t.role == "period":
             continue
-        if _describes(t, desc):
-            score += 1.0
-            hits.add(t.text)
-        elif any(f in all_cells for f in _forms(t)) and any(  # a cell can only match what occurs
-                _cell_match(t, cell, norm) for row, norm_row in zip(table.rows, cells)
-                for cell, norm in zip(row, norm_row)):
-            score += 1.5 if t.role == "entity" else 1.0
+        points = _term_points(table, t)
+        if points:
+            score += points
             hits.add(t.text)
     return score, hits
+
+
+def _term_points(table: Table, t: Term) -> float:
+    """What one question word adds to a table's score (remembered: words recur across
+    questions, and at hundreds of reports many tables hold each)."""
+    key = (id(table), t.text, t.role, _forms(t))
+    cached = _POINTS.get(key)
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    desc, cells, all_cells, where, at = _normalized(table)
+    points = 0.0
+    if _describes(t, desc):
+        points = 1.0
+    elif any(f in all_cells for f in _forms(t)):
+        found = set().union(*(where.find(f) for f in _forms(t)))  # a cell can only match what occurs
+        if any(_cell_match(t, table.rows[at[i][0]][at[i][1]], cells[at[i][0]][at[i][1]])
+               for i in sorted(found)):
+            points = 1.5 if t.role == "entity" else 1.0
+    if len(_POINTS) >= POINTS_CACHE:
+        _POINTS.pop(next(iter(_POINTS)))
+    _POINTS[key] = (table, points)  # the table itself: an id is reused once it is gone
+    return points
+
+
+_POINTS: dict[tuple, tuple[Table, float]] = {}
 
 
 def _pick_tables(tables: list[Table], query: Query) -> list[Table]:
