@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import CHROMIUM, DEV_SET, REPORT, ROOT, free_port
+from conftest import DEV_SET, REPORT, ROOT, free_port
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth  # noqa: E402
@@ -172,44 +172,37 @@ def test_ingest_shows_progress(library, tmp_path):
     assert "3/3" in proc.stderr and "chunks/s" in proc.stderr and "preparing the search view" in proc.stderr
 
 
-def test_web_shows_ingest_progress_then_a_report_picker(library, tmp_path):
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
+def test_web_shows_ingest_progress_then_a_report_picker(library, tmp_path, browser):
     lib = tmp_path / "lib"
     shutil.copytree(library, lib)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "reportbot.cli", "--corpus", str(lib),
                                "--index", str(tmp_path / "index"), "serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = browser.new_page()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page()
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/")
-                    break
-                except Exception:
-                    assert time.monotonic() < deadline and server.poll() is None
-                    time.sleep(1)
-            # the page is up before the index: it says how far the ingest is
-            page.get_by_text("正在建立索引").first.wait_for(timeout=60000)
-            picker = page.locator("#reports")
-            picker.wait_for(state="visible", timeout=300000)
-            page.locator("#reports input").click()
-            other = next(s for s in os.listdir(lib) if s != BUNDLED)
-            page.get_by_role("option", name=other, exact=False).click()
-            page.keyboard.press("Escape")
-            page.locator("#question textarea").fill("哪些公司接入了文心一言？")
-            page.locator("#send").click()
-            chat = page.locator("#chat")
-            chat.get_by_text("出自").first.wait_for(timeout=60000)
-            answer = chat.locator(".message.bot").first.inner_text()
-            assert other in answer and BUNDLED not in answer
-            browser.close()
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                page.goto(f"http://127.0.0.1:{port}/")
+                break
+            except Exception:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(1)
+        # the page is up before the index: it says how far the ingest is
+        page.get_by_text("正在建立索引").first.wait_for(timeout=60000)
+        page.locator("#reports").wait_for(state="visible", timeout=300000)
+        page.locator("#reports input").click()
+        other = next(s for s in os.listdir(lib) if s != BUNDLED)
+        page.get_by_role("option", name=other, exact=False).click()
+        page.keyboard.press("Escape")
+        page.locator("#question textarea").fill("哪些公司接入了文心一言？")
+        page.locator("#send").click()
+        chat = page.locator("#chat")
+        chat.get_by_text("出自").first.wait_for(timeout=60000)
+        answer = chat.locator(".message.bot").first.inner_text()
+        assert other in answer and BUNDLED not in answer
     finally:
+        page.close()
         server.terminate()
         server.wait(timeout=30)

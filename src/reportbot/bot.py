@@ -168,7 +168,7 @@ class ReportBot:
         scope = _scope(base, inputs.get("sources"))
         query = ans.understand(base, question, history)
         if scope is None:
-            scope, naming = named_reports(base, query.terms)  # "南京证券那篇…"
+            scope, naming = named_reports(base, question, query.terms)  # "南京证券那篇…"
             if naming:  # the words that picked the report are not what is asked about it
                 query = ans.without_terms(query, naming)
         retriever = scoped(base, scope)

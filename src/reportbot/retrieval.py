@@ -18,6 +18,7 @@ from .units import Unit, unit_id, units_of
 from .view import View, view_key
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
+VIEW_LOAD_TRIES = 3
 
 
 class Retriever:
@@ -31,11 +32,15 @@ class Retriever:
         self.refresh()
 
     def refresh(self) -> None:
-        key = view_key(self.index)
-        built = view_mod.load(self.index, key)
-        if built is None:
-            built = self._build(key)
-        self._adopt(built)
+        for _ in range(VIEW_LOAD_TRIES):
+            key = view_key(self.index)
+            built = view_mod.load(self.index, key)
+            try:
+                self._adopt(built if built is not None else self._build(key))
+                return
+            except FileNotFoundError:
+                continue  # another process's ingest replaced that view meanwhile: load anew
+        self._adopt(self._build(view_key(self.index)))
 
     def _build(self, key: str) -> View:
         previous = view_mod.latest(self.index)

@@ -3,13 +3,14 @@ question names ("南京证券那篇…"), or all; and a retriever that sees only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from functools import cached_property
 
 from .retrieval import Retriever
 from .store import StoredChunk
 from .textproc import Occurrences, TermStats, Term, normalize
-from .tuning import NAMING_COVER_SHARE
+from .tuning import COVER_LINES, NAMING_COVER_SHARE
 
 
 class ScopeError(ValueError):
@@ -45,20 +46,22 @@ def resolve_sources(retriever: Retriever, sources: Iterable[str] | str | None) -
     return frozenset(out)
 
 
-def named_reports(retriever: Retriever, terms: list[Term]) -> tuple[frozenset[str] | None, list[Term]]:
-    """The reports a question names by a word of their cover (broker, title, file name) that
-    few reports' covers have ("南京证券那篇报告的评级"), and the words that name them; None
-    and [] when it names none."""
-    if len(retriever.sources) < 2:
+def named_reports(retriever: Retriever, question: str,
+                  terms: list[Term]) -> tuple[frozenset[str] | None, list[Term]]:
+    """The reports a question names ("南京证券那篇报告的评级"): it speaks of a report (那篇,
+    这份, 报告, report …) and one of its names (a broker, a company, a title word) is on the
+    covers of few reports (file name, title, first lines). Returns them and the words that
+    name them; None and [] when it names none."""
+    if len(retriever.sources) < 2 or not _REPORT_CUE_RE.search(question):
         return None, []
     covers = _covers(retriever)
     limit = max(1, int(NAMING_COVER_SHARE * len(retriever.sources)))
     named: set[int] = set()
     naming: list[Term] = []
     for t in terms:
-        # the word as asked: a synonym ("应用" for 接入) or a predicate names no report
+        # a name as asked: not a synonym, nor what is asked about (评级, 行业)
         form = t.text
-        if t.role == "period" or t.soft or len(form) < 2 or (form.isascii() and len(form) < 3):
+        if t.role != "entity" or len(form) < 2 or (form.isascii() and len(form) < 3):
             continue
         found = covers.containing(form)
         if 0 < len(found) <= limit:
@@ -72,7 +75,12 @@ def named_reports(retriever: Retriever, terms: list[Term]) -> tuple[frozenset[st
             if t not in naming and any(n.text + t.text in text or t.text + n.text in text
                                        for n in naming):
                 naming.append(t)
+    if not any(t.key and t not in naming for t in terms):
+        naming = []  # the name is all the question asks about: keep it in the search
     return (frozenset(retriever.sources[i] for i in named) or None), naming
+
+
+_REPORT_CUE_RE = re.compile(r"[那这哪该此][篇份]|报告|研报|\breports?\b", re.IGNORECASE)
 
 
 def _covers(retriever: Retriever) -> Occurrences:
@@ -82,7 +90,8 @@ def _covers(retriever: Retriever) -> Occurrences:
         for c in retriever.chunks:
             first.setdefault(c.source, c)
         cached = Occurrences(
-            normalize(f"{s}\n{retriever.titles.get(s, '')}\n{first[s].body if s in first else ''}")
+            normalize(f"{s}\n{retriever.titles.get(s, '')}\n"
+                      + "\n".join(first[s].body.split("\n")[:COVER_LINES] if s in first else []))
             for s in retriever.sources)
         retriever._cover_text = cached
     return cached

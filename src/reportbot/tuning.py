@@ -45,6 +45,7 @@ NAME_CELL_CHARS = 16  # a column whose cells average this many characters or few
 # page) of at most this share of the corpus's reports: "南京证券" is on one cover of 200, "AIGC"
 # on all. A third keeps a series' shared words (行业评级, the sector) from scoping a question.
 NAMING_COVER_SHARE = 1 / 3
+COVER_LINES = 8  # lines of a report's first chunk read as its cover (broker, title, rating)
 
 # Caches for hundreds of reports, where a question's words are each found in thousands of
 # units and tables: sized for a few hundred questions' words (each entry is small).

@@ -15,6 +15,7 @@ adding one report to two hundred tokenizes and fetches only that report. Laid ou
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -68,9 +69,32 @@ def view_key(index: Index) -> str:
     return hashlib.sha1(json.dumps(signature, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+def view_root(index: Index) -> Path:
+    """Where views are saved: beside a local index; with a Chroma server (nothing written
+    locally), a folder of this process's own, removed at exit."""
+    if not index.settings.chroma_url:
+        return Path(index.settings.index_dir)
+    global _PROCESS_ROOT
+    if _PROCESS_ROOT is None:
+        _PROCESS_ROOT = Path(tempfile.mkdtemp(prefix="reportbot-view-"))
+        atexit.register(shutil.rmtree, _PROCESS_ROOT, True)
+    return _PROCESS_ROOT
+
+
+_PROCESS_ROOT: Path | None = None
+
+
 def _folders(index: Index) -> list[Path]:
-    root = Path(index.settings.index_dir)
-    return sorted(root.glob("view-*"), key=lambda p: p.stat().st_mtime) if root.is_dir() else []
+    root = view_root(index)
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in root.glob("view-*"):
+        try:
+            found.append((folder.stat().st_mtime, folder))
+        except OSError:
+            pass  # removed meanwhile by another process's save
+    return [f for _, f in sorted(found)]
 
 
 def latest(index: Index) -> View | None:
@@ -80,7 +104,7 @@ def latest(index: Index) -> View | None:
 
 
 def load(index: Index, key: str) -> View | None:
-    folder = Path(index.settings.index_dir) / f"view-{key}"
+    folder = view_root(index) / f"view-{key}"
     try:
         with open(folder / "view.pkl", "rb") as f:
             view = pickle.load(f)
@@ -142,7 +166,7 @@ def build(index: Index, key: str, tokenizer_for, previous: View | None) -> tuple
 
 def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.ndarray, bm25) -> View:
     """Write ``view`` atomically (a temporary folder renamed), drop older views."""
-    root = Path(index.settings.index_dir)
+    root = view_root(index)
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".view-", dir=root))
     try:
@@ -159,9 +183,10 @@ def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.nda
             pass  # another process saved the same view first: theirs is used
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for old in _folders(index):
-        if old.name != f"view-{view.key}":
-            shutil.rmtree(old, ignore_errors=True)  # a reader's memory-mapped files stay readable
+    # the two newest stay: a reader may have just read the previous one's view.pkl and not
+    # yet its other files (one that has them memory-mapped keeps reading them anyway)
+    for old in [f for f in _folders(index) if f.name != f"view-{view.key}"][:-1]:
+        shutil.rmtree(old, ignore_errors=True)
     view.folder = root / f"view-{view.key}"
     return view
 
