@@ -19,6 +19,7 @@ from .ingest import needs_ingest
 from .safety import is_instruction_like
 from .scope import ScopeError, named_reports, resolve_sources, scoped
 from .store import IngestReport, Index, StoredChunk
+from .view import saved as view_saved
 from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES
 
 MAX_QUESTION_CHARS = 1000
@@ -114,7 +115,7 @@ class ReportBot:
         report = run_ingest(self.index, Path(corpus_dir or self.settings.corpus_dir), progress)
         with self._lock:
             self._retriever = None
-        if self.index.count():
+        if self.index.count() and not view_saved(self.index):
             if progress:
                 files = len(report.added + report.updated + report.unchanged + report.repaired)
                 progress(Progress(files, files, "", report.chunks, stage="view"))

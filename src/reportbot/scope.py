@@ -33,8 +33,8 @@ def resolve_sources(retriever: Retriever, sources: Iterable[str] | str | None) -
             by_name.setdefault(normalize(name), source)
     out, unknown = set(), []
     for name in wanted:
-        key = normalize(name.rsplit("/", 1)[-1]) if normalize(name) not in by_name else normalize(name)
-        if key in by_name:
+        key = next((k for k in (normalize(name), normalize(name.rsplit("/", 1)[-1])) if k in by_name), None)
+        if key is not None:
             out.add(by_name[key])
         else:
             unknown.append(name)

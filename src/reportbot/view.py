@@ -103,6 +103,11 @@ def latest(index: Index) -> View | None:
     return load(index, folders[-1].name[len("view-"):]) if folders else None
 
 
+def saved(index: Index) -> bool:
+    """Whether the view of the index as it is now is saved."""
+    return (view_root(index) / f"view-{view_key(index)}" / "view.pkl").is_file()
+
+
 def load(index: Index, key: str) -> View | None:
     folder = view_root(index) / f"view-{key}"
     try:
