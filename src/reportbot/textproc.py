@@ -353,8 +353,6 @@ class Occurrences:
         if not (term.isascii() and term[:1].isalnum()):
             return self._find_all(self.joined, self._starts, term)
         # as contains(): a word boundary where the character class changes
-        before = "0-9." if term[0].isdigit() else "a-z"
-        after = "0-9" if term[-1].isdigit() else "a-z"
         bad_before = set("0123456789." if term[0].isdigit() else "abcdefghijklmnopqrstuvwxyz")
         bad_after = set("0123456789" if term[-1].isdigit() else "abcdefghijklmnopqrstuvwxyz")
         text, found = self.joined, set()

@@ -199,7 +199,6 @@ def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.nda
 def unit_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:
     """The units' vectors in ``view.unit_ids`` order: from the previous view where it has
     them, the rest from the index."""
-    dim = None
     known: dict[str, np.ndarray] = {}
     if previous is not None:
         old = previous.vectors()
@@ -208,10 +207,8 @@ def unit_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:
     missing = [uid for uid in view.unit_ids if uid not in known]
     for start in range(0, len(missing), 5000):
         known.update(index.unit_vectors(missing[start:start + 5000]))
-    for v in known.values():
-        dim = len(v)
-        break
-    out = np.zeros((len(view.unit_ids), dim or 1), dtype=np.float32)
+    dim = len(next(iter(known.values()))) if known else 1
+    out = np.zeros((len(view.unit_ids), dim), dtype=np.float32)
     for i, uid in enumerate(view.unit_ids):
         if uid in known:
             out[i] = known[uid]

@@ -136,7 +136,8 @@ def _candidates(tables: list[Table], terms: list[Term]) -> dict[int, float]:
     without a loop over every table."""
     cached = _TABLE_TEXT.get(id(tables))
     if cached is None or cached[0] is not tables:
-        texts = [f"{_normalized(t)[0]}\0{_normalized(t)[2]}".replace("\0", "\n") for t in tables]
+        texts = [f"{desc}\0{cells}".replace("\0", "\n")
+                 for desc, _, cells, _, _ in map(_normalized, tables)]
         cached = (tables, Occurrences(texts))
         if len(_TABLE_TEXT) >= 17:  # the corpus's tables and a few scopes' at a time
             _TABLE_TEXT.pop(next(iter(_TABLE_TEXT)))
@@ -177,11 +178,11 @@ def _term_points(table: Table, t: Term) -> float:
     cached = _POINTS.get(key)
     if cached is not None and cached[0] is table:
         return cached[1]
-    desc, cells, all_cells, where, at = _normalized(table)
+    desc, cells, _, where, at = _normalized(table)
     points = 0.0
     if _describes(t, desc):
         points = 1.0
-    elif any(f in all_cells for f in _forms(t)):
+    else:
         found = set().union(*(where.find(f) for f in _forms(t)))  # a cell can only match what occurs
         if any(_cell_match(t, table.rows[at[i][0]][at[i][1]], cells[at[i][0]][at[i][1]])
                for i in sorted(found)):
