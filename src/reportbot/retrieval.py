@@ -12,7 +12,8 @@ from . import view as view_mod
 from .lexicon import synonyms_for
 from .parse import SEP
 from .store import Index, StoredChunk
-from .textproc import TermStats, Tokenizer
+from .textindex import TermStats, TextIndex
+from .textproc import Tokenizer
 from .tuning import MAX_ROWS_PER_TABLE, RRF_K
 from .units import Unit, unit_id, units_of
 from .view import View, view_key
@@ -48,13 +49,14 @@ class Retriever:
         vectors = view_mod.unit_vectors(self.index, built, previous)
         bm25 = bm25s.BM25()
         bm25.index([tokens[c.id] or [""] for c in built.chunks], show_progress=False)
-        return view_mod.save(self.index, built, tokens, vectors, bm25)
+        # the term statistics made for the tokenizer indexed the unit texts' bigrams: kept
+        return view_mod.save(self.index, built, tokens, vectors, bm25, self.stats.units.grams)
 
     def _tokenizer_for(self, view: View) -> Tokenizer:
         """The keyword tokenizer of ``view``; its aliases and term statistics (which the
         tokenizer consults through ``expand`` and ``known``) become this retriever's."""
         self.aliases = view.aliases
-        self.stats = TermStats(joined=view.unit_texts)
+        self.stats = TermStats(TextIndex(joined=view.unit_texts, grams=view.grams()))
         return Tokenizer(view.names, view.attributes, expand=self.expand,
                          aliases=view.aliases.words(), metrics=view.metrics, known=self.stats.known)
 

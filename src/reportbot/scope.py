@@ -7,9 +7,12 @@ import re
 from collections.abc import Collection, Iterable
 from functools import cached_property
 
+import numpy as np
+
 from .retrieval import Retriever
 from .store import StoredChunk
-from .textproc import Occurrences, TermStats, Term, normalize
+from .textindex import TermStats, TextIndex
+from .textproc import Term, normalize
 from .tuning import COVER_LINES, NAMING_COVER_SHARE
 
 
@@ -65,12 +68,12 @@ def named_reports(retriever: Retriever, question: str,
             continue
         found = covers.containing(form)
         if 0 < len(found) <= limit:
-            named |= found
+            named.update(found.tolist())
             naming.append(t)
     if naming:
         # a neighbouring word that the cover writes with the naming one is part of the name:
         # "南京" + "证券" when the cover says 南京证券
-        text = "\0".join(covers.joined.split("\0")[i] for i in named)
+        text = "\0".join(covers.text(i) for i in named)
         for t in terms:
             if t not in naming and any(n.text + t.text in text or t.text + n.text in text
                                        for n in naming):
@@ -83,13 +86,13 @@ def named_reports(retriever: Retriever, question: str,
 _REPORT_CUE_RE = re.compile(r"[那这哪该此][篇份]|报告|研报|\breports?\b", re.IGNORECASE)
 
 
-def _covers(retriever: Retriever) -> Occurrences:
+def _covers(retriever: Retriever) -> TextIndex:
     cached = getattr(retriever, "_cover_text", None)
     if cached is None:
         first: dict[str, StoredChunk] = {}
         for c in retriever.chunks:
             first.setdefault(c.source, c)
-        cached = Occurrences(
+        cached = TextIndex(
             normalize(f"{s}\n{retriever.titles.get(s, '')}\n"
                       + "\n".join(first[s].body.split("\n")[:COVER_LINES] if s in first else []))
             for s in retriever.sources)
@@ -117,8 +120,7 @@ class ScopedRetriever:
     def stats(self) -> TermStats:
         """Term statistics of these reports alone: a refusal says what *they* lack."""
         base = self._base
-        texts = base.stats.units.joined.split("\0")
-        return TermStats(joined="\0".join(t for t, s in zip(texts, base.unit_sources) if s in self.scope))
+        return TermStats(base.stats.units, np.array([s in self.scope for s in base.unit_sources], dtype=bool))
 
     def search(self, query: str, k: int = 5, sources=None):
         return self._base.search(query, k, sources=self.scope)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import bisect
 import logging
-import math
+import marshal
 import re
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import jieba
 import jieba.posseg
-
-from .tuning import OCCURRENCE_CACHE
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -154,6 +153,31 @@ def _no_expansion(word: str) -> tuple[str, ...]:
     return ()
 
 
+def _default_tokenizer() -> jieba.Tokenizer:
+    """A new jieba tokenizer with the default dictionary. jieba reads its dictionary cache
+    with ``marshal.load`` on the open file, in small reads (0.7 s); the same file read whole
+    and unmarshalled takes 0.2 s — a third of a start-up's own work. Without a usable cache,
+    jieba builds (and writes) it as usual."""
+    tokenizer = jieba.Tokenizer()
+    cache = Path(tokenizer.tmp_dir or tempfile.gettempdir()) / "jieba.cache"  # jieba's name for it
+    try:
+        tokenizer.FREQ, tokenizer.total = marshal.loads(cache.read_bytes())
+        tokenizer.initialized = True
+    except (OSError, ValueError, EOFError, TypeError):
+        tokenizer.initialize()
+    return tokenizer
+
+
+class _POSTokenizer(jieba.posseg.POSTokenizer):
+    """jieba's part-of-speech tokenizer over our tokenizer, starting from the default
+    dictionary's tags that ``import jieba.posseg`` already read (reading dict.txt again for
+    each tokenizer costs 0.3 s); our words' tags are added by jieba as usual."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer):
+        self.tokenizer = tokenizer
+        self.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+
+
 class Tokenizer:
     """A private jieba tokenizer (the global one is left alone) that knows the domain words.
 
@@ -165,8 +189,7 @@ class Tokenizer:
                  expand: Callable[[str], tuple[str, ...]] = _no_expansion,
                  aliases: Iterable[str] = (), metrics: Iterable[str] = (),
                  known: Callable[[str], bool] | None = None):
-        self.jieba = jieba.Tokenizer()
-        self.jieba.initialize()
+        self.jieba = _default_tokenizer()
         self.general_freq = dict(self.jieba.FREQ)  # before the report's words are added
         self.expand = expand
         self.known = known
@@ -179,7 +202,7 @@ class Tokenizer:
                 self.jieba.add_word(w, tag="n")
         for w in sorted(names):
             self.jieba.add_word(w, tag="nz")
-        self.pos = jieba.posseg.POSTokenizer(self.jieba)
+        self.pos = _POSTokenizer(self.jieba)
 
     def is_metric(self, word: str) -> bool:
         word = normalize(word)
@@ -310,96 +333,3 @@ class Tokenizer:
         if rare or subject:
             return replace(term, role="entity", kind="entity", exact=True)
         return term
-
-
-class Occurrences:
-    """Which of many normalized texts contain a term, as ``contains`` decides, without a loop
-    over the texts: they are kept as one string (and one without spaces, for "open ai"), and
-    ``str.find`` skips to the next text at each hit."""
-
-    def __init__(self, texts: Iterable[str] = (), joined: str | None = None):
-        # NUL never occurs in normalized text: it separates the texts
-        self.joined = joined if joined is not None else "\0".join(texts)
-        self.n = self.joined.count("\0") + 1 if self.joined else 0
-        self._starts = [0] + [m.end() for m in re.finditer("\0", self.joined)]
-        self._nospace: tuple[str, list[int]] | None = None
-        self._cache: dict[str, frozenset[int]] = {}
-
-    @staticmethod
-    def _find_all(text: str, starts: list[int], term: str) -> set[int]:
-        found, at = set(), text.find(term) if term else -1
-        while at >= 0:
-            i = bisect.bisect_right(starts, at) - 1
-            found.add(i)
-            if i + 1 >= len(starts):
-                break
-            at = text.find(term, starts[i + 1])
-        return found
-
-    def find(self, term: str) -> set[int]:
-        """Indexes of the texts that contain ``term``, not remembered (for small text sets)."""
-        return self._containing(term)
-
-    def containing(self, term: str) -> set[int]:
-        """Indexes of the texts that contain ``term`` (remembered: questions repeat words)."""
-        found = self._cache.get(term)
-        if found is None:
-            if len(self._cache) >= OCCURRENCE_CACHE:
-                self._cache.pop(next(iter(self._cache)))
-            found = self._cache[term] = frozenset(self._containing(term))
-        return found
-
-    def _containing(self, term: str) -> set[int]:
-        if not (term.isascii() and term[:1].isalnum()):
-            return self._find_all(self.joined, self._starts, term)
-        # as contains(): a word boundary where the character class changes
-        bad_before = set("0123456789." if term[0].isdigit() else "abcdefghijklmnopqrstuvwxyz")
-        bad_after = set("0123456789" if term[-1].isdigit() else "abcdefghijklmnopqrstuvwxyz")
-        text, found = self.joined, set()
-        at = text.find(term)
-        while at >= 0:  # str.find (a fast substring search), then the boundaries by hand
-            end = at + len(term)
-            if (at == 0 or text[at - 1] not in bad_before) and (end == len(text) or text[end] not in bad_after):
-                i = bisect.bisect_right(self._starts, at) - 1
-                found.add(i)
-                if i + 1 >= len(self._starts):
-                    break
-                at = text.find(term, self._starts[i + 1])  # one hit per text is enough
-            else:
-                at = text.find(term, at + 1)
-        if len(term) >= 5:
-            if self._nospace is None:
-                text = self.joined.replace(" ", "")
-                self._nospace = (text, [0] + [m.end() for m in re.finditer("\0", text)])
-            found |= self._find_all(*self._nospace, term)
-        return found
-
-
-class TermStats:
-    """Document frequencies of terms over the answer units (sentences and table rows)."""
-
-    def __init__(self, unit_texts: Iterable[str] = (), joined: str | None = None):
-        self.units = Occurrences((normalize(t) for t in unit_texts), joined)
-        self.n = self.units.n
-        self._cache: dict[str, float] = {}
-
-    def df(self, term: str) -> int:
-        return len(self.units.containing(term))
-
-    def idf(self, term: str) -> float:
-        if term not in self._cache:
-            self._cache[term] = math.log(1 + self.n / (1 + self.df(term)))
-        return self._cache[term]
-
-    @property
-    def max_idf(self) -> float:
-        return math.log(1 + self.n)
-
-    def known(self, term: str) -> bool:
-        return self.idf(term) < self.max_idf
-
-    def term_idf(self, term: Term) -> float:
-        return min(self.idf(f) for f in term.forms)
-
-    def term_known(self, term: Term) -> bool:
-        return any(self.known(f) for f in term.forms)

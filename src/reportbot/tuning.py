@@ -27,6 +27,9 @@ MIN_SEMANTIC = 0.5
 
 # --- computed answers over tables -------------------------------------------------------------
 TABLE_MIN_SCORE = 0.5  # how well a table must match the question's words to be used
+# a table scores 1 a question word in its caption, section or headers, 1 a word that is a
+# whole cell, and this for a name in a cell: a name says more (华策 in the valuation table)
+ENTITY_CELL_POINTS = 1.5
 TABLE_GROUP_MARGIN = 0.6  # tables of one kind scoring this share of the best are taken together
 TABLE_TERM_COVERAGE = 0.5  # share of a question's content words its tables must hold (the dev
 # table questions hold 0.5–1.0; questions about something else beside a table, 0.33)
@@ -49,5 +52,8 @@ COVER_LINES = 8  # lines of a report's first chunk read as its cover (broker, ti
 
 # Caches for hundreds of reports, where a question's words are each found in thousands of
 # units and tables: sized for a few hundred questions' words (each entry is small).
-OCCURRENCE_CACHE = 4096  # words whose units / tables are remembered
-POINTS_CACHE = 200_000  # (table, word) table scores remembered: ~40 MB at most
+OCCURRENCE_CACHE = 4096  # words whose units / table cells are remembered
+# Texts shorter than this (in characters, all together) are scanned for a word instead of
+# given a bigram index: a str.find over 100 000 characters takes ~0.1 ms, about what the
+# index's array lookups cost (measured on the 200-report library's tables and units).
+GRAM_INDEX_MIN_CHARS = 100_000

@@ -10,6 +10,8 @@ adding one report to two hundred tokenizes and fetches only that report. Laid ou
   units' normalized texts joined (term statistics), unit ids and each report's title;
 - ``vectors.npy``: unit vectors in unit-id order (memory-mapped: pages are read as touched);
 - ``bm25/``: the keyword index (bm25s: a sparse matrix, memory-mapped);
+- ``grams/``: the unit texts' bigram index (``textindex.Grams``, memory-mapped), when they are
+  many enough to need one;
 - ``tokens.pkl``: each chunk's keyword tokens, read only by the next build.
 """
 
@@ -33,10 +35,11 @@ from .lexicon import Aliases, learn_aliases, metric_words
 from .parse import PARSER_VERSION
 from .store import Index, StoredChunk
 from .tables import Table, table_from_dict
+from .textindex import Grams
 from .textproc import attribute_words, domain_words, normalize
 from .units import unit_id, units_of
 
-VIEW_VERSION = 2  # bump when what a view holds changes: older views are rebuilt
+VIEW_VERSION = 3  # bump when what a view holds changes: older views are rebuilt
 
 
 @dataclass
@@ -56,6 +59,10 @@ class View:
 
     def vectors(self) -> np.ndarray:
         return np.load(self.folder / "vectors.npy", mmap_mode="r")
+
+    def grams(self) -> Grams | None:
+        folder = self.folder / "grams" if self.folder else None
+        return Grams.load(folder) if folder and folder.is_dir() else None
 
     def tokens(self) -> dict[str, list[str]]:
         with open(self.folder / "tokens.pkl", "rb") as f:
@@ -169,7 +176,8 @@ def build(index: Index, key: str, tokenizer_for, previous: View | None) -> tuple
     return view, tokens
 
 
-def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.ndarray, bm25) -> View:
+def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.ndarray, bm25,
+         grams: Grams | None) -> View:
     """Write ``view`` atomically (a temporary folder renamed), drop older views."""
     root = view_root(index)
     root.mkdir(parents=True, exist_ok=True)
@@ -181,6 +189,8 @@ def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.nda
             pickle.dump(tokens, f, protocol=pickle.HIGHEST_PROTOCOL)
         np.save(tmp / "vectors.npy", vectors)
         bm25.save(str(tmp / "bm25"))
+        if grams is not None:
+            grams.save(tmp / "grams")
         folder = root / f"view-{view.key}"
         try:
             os.rename(tmp, folder)

@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..tables import Table
-from ..textproc import Occurrences, Term, contains, normalize
-from ..tuning import NAME_CELL_CHARS, POINTS_CACHE, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
+from ..textproc import Term, contains, normalize
+from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
 from .query import Query
+from .tablematch import TableText, forms, table_text
 
 _COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
                        r"(?!的)|how many|number of", re.I)  # "那几家的市值" is no count
@@ -85,185 +88,67 @@ class Plan:
         return col is not None and bool(_MULTIPLE_RE.search(table.labels[col]))
 
 
-def _forms(term: Term) -> tuple[str, ...]:
-    return tuple(f for f in term.forms if f)
+def _pick_tables(text: TableText, query: Query) -> list[int]:
+    """The table the question is about (the best score), with tables of the same kind
+    (same headers) that the question also names, or all of them when it speaks of several
+    tables ("这三张估值表"). Positions in ``text.tables``."""
+    found = [(t.text, text.found(t)) for t in query.terms if t.role != "period"]
+    if not found or not text.tables:
+        return []
+    score = np.sum([f.points for _, f in found], axis=0)
+    best = int(np.argmax(score))  # the first of the best: report order breaks ties
+    if score[best] < TABLE_MIN_SCORE:
+        return []
 
+    def hits(i: int) -> set[str]:
+        return {word for word, f in found if f.points[i] > 0}
 
-def _describes(term: Term, text: str) -> bool:
-    return any(contains(f, text) for f in _forms(term))
-
-
-def _cell_match(term: Term, cell: str, norm: str | None = None) -> bool:
-    """A question word names this cell: the whole cell, a name in it, or a long Latin word.
-    ``norm``: the cell normalized, when already known."""
-    norm = normalize(cell) if norm is None else norm
-    if not norm:
-        return False
-    for f in _forms(term):
-        if f == norm:
-            return True
-        if (term.role == "entity" or (f.isascii() and len(f) >= 5)) and contains(f, norm):
-            return True
-    return False
-
-
-def _description(table: Table) -> str:
-    return _normalized(table)[0]
-
-
-def _normalized(table: Table) -> tuple[str, list[list[str]], str, Occurrences, list[tuple[int, int]]]:
-    """The table's description, its cells, all its cells as one text, and where each word
-    occurs among them — normalized once per table (questions at hundreds of reports would
-    otherwise normalize and scan every cell of every table)."""
-    cached = _NORMALIZED.get(table.id)
-    if cached is None or cached[0] is not table:
-        cells = [[normalize(c) for c in row] for row in table.rows]
-        flat = [c for row in cells for c in row]
-        joined = "\0".join(flat)
-        cached = (table, (normalize(" ".join([table.caption, table.section, *table.labels])),
-                          cells, joined + "\0" + joined.replace(" ", ""), Occurrences(flat),
-                          [(r, c) for r, row in enumerate(cells) for c in range(len(row))]))
-        _NORMALIZED[table.id] = cached
-    return cached[1]
-
-
-_NORMALIZED: dict[str, tuple[Table, tuple]] = {}
-
-
-def _candidates(tables: list[Table], terms: list[Term]) -> dict[int, float]:
-    """The tables whose description or cells contain one of the question's words (the only
-    ones ``_table_score`` can score above 0), each with the most it can score — found
-    without a loop over every table."""
-    cached = _TABLE_TEXT.get(id(tables))
-    if cached is None or cached[0] is not tables:
-        texts = [f"{desc}\0{cells}".replace("\0", "\n")
-                 for desc, _, cells, _, _ in map(_normalized, tables)]
-        cached = (tables, Occurrences(texts))
-        if len(_TABLE_TEXT) >= 17:  # the corpus's tables and a few scopes' at a time
-            _TABLE_TEXT.pop(next(iter(_TABLE_TEXT)))
-        _TABLE_TEXT[id(tables)] = cached
-    bounds: dict[int, float] = {}
-    for t in terms:
-        if t.role == "period":
-            continue
-        found: set[int] = set()
-        for f in _forms(t):
-            found |= cached[1].containing(f)
-        for i in found:  # as _table_score counts a word: 1.5 for a name in a cell, else 1
-            bounds[i] = bounds.get(i, 0.0) + (1.5 if t.role == "entity" else 1.0)
-    return bounds
-
-
-_TABLE_TEXT: dict[int, tuple[list[Table], Occurrences]] = {}
-
-
-def _table_score(table: Table, terms: list[Term]) -> tuple[float, set[str]]:
-    """How well the question's words fit a table: its caption, section and headers, and
-    names in its cells. Returns the score and the words that fit."""
-    score, hits = 0.0, set()
-    for t in terms:
-        if t.role == "period":
-            continue
-        points = _term_points(table, t)
-        if points:
-            score += points
-            hits.add(t.text)
-    return score, hits
-
-
-def _term_points(table: Table, t: Term) -> float:
-    """What one question word adds to a table's score (remembered: words recur across
-    questions, and at hundreds of reports many tables hold each)."""
-    key = (id(table), t.text, t.role, _forms(t))
-    cached = _POINTS.get(key)
-    if cached is not None and cached[0] is table:
-        return cached[1]
-    desc, cells, _, where, at = _normalized(table)
-    points = 0.0
-    if _describes(t, desc):
-        points = 1.0
-    else:
-        found = set().union(*(where.find(f) for f in _forms(t)))  # a cell can only match what occurs
-        if any(_cell_match(t, table.rows[at[i][0]][at[i][1]], cells[at[i][0]][at[i][1]])
-               for i in sorted(found)):
-            points = 1.5 if t.role == "entity" else 1.0
-    if len(_POINTS) >= POINTS_CACHE:
-        _POINTS.pop(next(iter(_POINTS)))
-    _POINTS[key] = (table, points)  # the table itself: an id is reused once it is gone
-    return points
-
-
-_POINTS: dict[tuple, tuple[Table, float]] = {}
-
-
-def _pick_tables(tables: list[Table], query: Query) -> list[Table]:
     several = bool(_SEVERAL_TABLES_RE.search(query.question))
-    bounds = _candidates(tables, query.terms)
-    # score the likeliest tables first, and stop where even a table's best possible score
-    # could not be chosen (at hundreds of reports most tables share a word of the question)
-    found: list[tuple[int, Table, float, set[str]]] = []
-    top = 0.0
-    for i in sorted(bounds, key=lambda i: (-bounds[i], i)):
-        if not several and bounds[i] < max(TABLE_MIN_SCORE, TABLE_GROUP_MARGIN * top):
-            break
-        score, hits = _table_score(tables[i], query.terms)
-        if score > 0:
-            found.append((i, tables[i], score, hits))
-            top = max(top, score)
-    scored = [(t, score, hits) for _, t, score, hits in sorted(found, key=lambda f: (-f[2], f[0]))]
-    if not scored:
-        return []
-    best, best_score, _ = scored[0]
-    if best_score < TABLE_MIN_SCORE:
-        return []
-    # tables of the same kind (same headers) that the question also names, or all of them
-    # when it speaks of several tables ("这三张估值表")
-    group = [s for s in scored if s[0].schema == best.schema and s[0] is not best]
+    own = hits(best)
     chosen = [best]
-    own = {w for w in scored[0][2]}
-    for table, score, hits in group:
-        distinct = hits - own
-        if several or (distinct and score >= TABLE_GROUP_MARGIN * best_score):
-            chosen.append(table)
+    same_kind = np.flatnonzero((score > 0) & (text.schema == text.schema[best]))
+    for i in sorted(same_kind.tolist(), key=lambda i: (-score[i], i)):
+        if i != best and (several or (hits(i) - own and score[i] >= TABLE_GROUP_MARGIN * score[best])):
+            chosen.append(i)
     return chosen
 
 
-def _covers(tables: list[Table], query: Query, known) -> bool:
+def _covers(text: TableText, chosen: list[int], query: Query, known) -> bool:
     """Every name and year the question asks about is in these tables (their headers or
     cells); otherwise the question is not one over them, and a year they lack is for the
     answerer to call missing."""
-    text = " ".join(normalize(" ".join([_description(t), *(c for r in t.rows for c in r)]))
-                    for t in tables)
     for term in query.terms:
         if term.prior:
             continue
-        if term.role == "entity" and not _describes(term, text):
+        if term.role == "entity" and not text.describes(term, chosen):
             return False
     for year in query.years:
-        if not contains(str(year), text):
+        if not text.occurs(str(year), chosen):
             return False
     # most of what the question says must be about these tables ("12月进口游戏版号发了多少个"
     # shares only 游戏 with the game-company table: it is not a question over it)
     words = [t for t in query.terms if not t.soft and not t.prior and t.role != "period"
              and t.kind != "number" and (t.key or known(t))]  # fillers (三张) do not count
-    covered = sum(_describes(t, text) for t in words)
+    covered = sum(text.describes(t, chosen) for t in words)
     return not words or covered / len(words) >= TABLE_TERM_COVERAGE
 
 
-def _restrict_rows(table: Table, terms: list[Term]) -> list[int] | None:
-    """Rows named by the question (by name, alias or cell value), or None when it names
-    none. Words naming the same column widen the choice (华策 or 捷成); words naming
-    different columns narrow it (企业 谷歌 and 领域 多模态)."""
-    desc = _description(table)
+def _restrict_rows(text: TableText, i: int, terms: list[Term]) -> list[int] | None:
+    """Rows of table ``i`` named by the question (by name, alias or cell value), or None
+    when it names none. Words naming the same column widen the choice (华策 or 捷成); words
+    naming different columns narrow it (企业 谷歌 and 领域 多模态)."""
+    table = text.tables[i]
     by_column: dict[int, set[int]] = {}
     for t in terms:
-        if t.role == "period" or _describes(t, desc):
+        if t.role == "period" or text.found(t).described[i]:
             continue  # a word of the caption or headers names the table, not rows
-        for col in range(len(table.labels)):
+        rows_of: dict[int, set[int]] = {}
+        for row, col in text.cells_named(t, i):
+            rows_of.setdefault(col, set()).add(row)
+        for col, rows in rows_of.items():
             if table.column_kind(col) in ("number", "percent") or not _name_like(table, col):
                 continue
-            rows = {i for i, row in enumerate(table.rows) if _cell_match(t, row[col])}
-            if rows and len(rows) < len(table.rows):
+            if len(rows) < len(table.rows):
                 by_column.setdefault(col, set()).update(rows)
     if not by_column:
         return None
@@ -293,8 +178,8 @@ def _column_scores(table: Table, query: Query, numeric_only: bool) -> list[tuple
         score = 0.0
         for t in query.terms:
             # a metric by any of its names (市盈率 → PE); another word only as written
-            forms = _forms(t) if t.role == "metric" else (t.text,)
-            if t.role != "period" and any(contains(f, norm) for f in forms if len(f) >= 2):
+            words = forms(t) if t.role == "metric" else (t.text,)
+            if t.role != "period" and any(contains(f, norm) for f in words if len(f) >= 2):
                 score += 1.0
         for words, _ in implied:
             if any(w in norm for w in words):
@@ -356,15 +241,17 @@ def plan(tables: list[Table], query: Query, known=lambda term: True) -> Plan | N
     """The table operation a question asks for, or None when it asks for none.
     ``known(term)``: whether the report uses a word at all."""
     text = query.text
-    chosen = _pick_tables(tables, query)
-    if not chosen:
+    found = table_text(tables)
+    picked = _pick_tables(found, query)
+    if not picked:
         return None
-    if not _covers(chosen, query, known):
+    if not _covers(found, picked, query, known):
         return None  # the question is about more than these tables hold
+    chosen = [tables[i] for i in picked]
     rows: dict[str, list[int]] = {}
     mentioned: dict[str, list[int]] = {}
-    for t in chosen:
-        named = _restrict_rows(t, query.terms)
+    for i, t in zip(picked, chosen):
+        named = _restrict_rows(found, i, query.terms)
         rows[t.id] = named if named is not None else list(range(len(t.rows)))
         mentioned[t.id] = named or []
     p = Plan("", chosen, rows, mentioned=mentioned)
@@ -409,8 +296,7 @@ def plan(tables: list[Table], query: Query, known=lambda term: True) -> Plan | N
         return p
     # a list of a whole table only when every name asked about names the table itself
     # (哪些公司接入了文心一言 asks about a cell, and is for the extractive answerer)
-    whole = all(_describes(t, " ".join(_description(x) for x in chosen))
-                for t in query.terms if t.role == "entity")
+    whole = all(found.describes(t, picked, descriptions_only=True) for t in query.terms if t.role == "entity")
     if n_named == 0 and whole and _LIST_RE.search(text):
         p.op = "list"
         return p

@@ -1,0 +1,125 @@
+"""Where a question's words occur among a corpus's tables: in a table's description (caption,
+section, headers) or in its cells — all tables at once.
+
+Each table's description and cells are texts of one :class:`TextIndex`, laid out table by
+table, so one lookup of a word gives every table it touches and the cells it names there. At
+hundreds of reports most tables share a word of the question; a loop over tables per word
+would cost more than the rest of the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..tables import Table
+from ..textindex import TextIndex
+from ..textproc import Term, normalize
+from ..tuning import ENTITY_CELL_POINTS, OCCURRENCE_CACHE
+
+
+def forms(term: Term) -> tuple[str, ...]:
+    return tuple(f for f in term.forms if f)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One word among the tables."""
+
+    points: np.ndarray  # per table: what the word adds to its score (see ``TableText.found``)
+    described: np.ndarray  # per table: the word is in its caption, section or headers
+    cells: np.ndarray  # sorted text numbers of the cells the word names
+
+
+class TableText:
+    """The tables' descriptions and normalized cells, searchable by word."""
+
+    def __init__(self, tables: list[Table]):
+        self.tables = tables
+        self.position = {t.id: i for i, t in enumerate(tables)}
+        texts, owner, rows, cols, first = [], [], [], [], []
+        self.descriptions = []
+        for i, t in enumerate(tables):
+            first.append(len(texts))
+            desc = normalize(" ".join([t.caption, t.section, *t.labels]))
+            self.descriptions.append(desc)
+            texts.append(desc)
+            owner.append(i), rows.append(-1), cols.append(-1)
+            for r, row in enumerate(t.rows):
+                for c, cell in enumerate(row):
+                    texts.append(normalize(cell))
+                    owner.append(i), rows.append(r), cols.append(c)
+        first.append(len(texts))
+        self.owner = np.array(owner, dtype=np.int32)
+        self.row = np.array(rows, dtype=np.int32)
+        self.col = np.array(cols, dtype=np.int32)
+        self.first = np.array(first, dtype=np.int64)
+        self.length = np.array([len(x) for x in texts], dtype=np.int32)
+        self.index = TextIndex(texts)
+        schema_ids: dict[tuple, int] = {}
+        self.schema = np.array([schema_ids.setdefault(t.schema, len(schema_ids)) for t in tables],
+                               dtype=np.int32)
+        self._found: dict[tuple, Found] = {}
+
+    def found(self, term: Term) -> Found:
+        """Where ``term`` occurs. A table scores 1 for a word of its description; else, for a
+        cell the word names — the whole cell, or a name or long Latin word inside it —
+        ``ENTITY_CELL_POINTS`` for a name and 1 for another word (remembered per word)."""
+        key = (term.text, term.role, forms(term))
+        hit = self._found.get(key)
+        if hit is not None:
+            return hit
+        n = len(self.tables)
+        described = np.zeros(n, dtype=bool)
+        cells = []
+        for f in forms(term):
+            ids = self.index.containing(f)
+            desc = self.row[ids] < 0
+            described[self.owner[ids[desc]]] = True
+            ids = ids[~desc]
+            if not (term.role == "entity" or (f.isascii() and len(f) >= 5)):
+                # contained and as long as the word: the whole cell is the word
+                ids = ids[self.length[ids] == len(f)]
+            cells.append(ids)
+        cell_ids = np.unique(np.concatenate(cells)) if cells else np.empty(0, dtype=np.uint32)
+        named = np.zeros(n, dtype=bool)
+        named[self.owner[cell_ids]] = True
+        points = np.where(described, 1.0, np.where(named, ENTITY_CELL_POINTS if term.role == "entity" else 1.0,
+                                                   0.0))
+        hit = Found(points, described, cell_ids)
+        if len(self._found) >= OCCURRENCE_CACHE:
+            self._found.pop(next(iter(self._found)))
+        self._found[key] = hit
+        return hit
+
+    def cells_named(self, term: Term, table: int) -> list[tuple[int, int]]:
+        """(row, column) of the cells of one table that ``term`` names."""
+        ids = self.found(term).cells
+        lo, hi = np.searchsorted(ids, self.first[table : table + 2])
+        ids = ids[lo:hi]
+        return list(zip(self.row[ids].tolist(), self.col[ids].tolist()))
+
+    def occurs(self, word: str, tables: list[int], descriptions_only: bool = False) -> bool:
+        """Whether ``word`` occurs in these tables (their descriptions, or anywhere)."""
+        ids = self.index.containing(word)
+        if descriptions_only:
+            ids = ids[self.row[ids] < 0]
+        return bool(np.isin(self.owner[ids], tables).any())
+
+    def describes(self, term: Term, tables: list[int], descriptions_only: bool = False) -> bool:
+        return any(self.occurs(f, tables, descriptions_only) for f in forms(term))
+
+
+def table_text(tables: list[Table]) -> TableText:
+    """The search over this list of tables (the corpus's, or a scope's), made once per list."""
+    cached = _TABLE_TEXT.get(id(tables))
+    if cached is None or cached.tables is not tables:
+        cached = TableText(tables)
+        if len(_TABLE_TEXT) >= 17:  # the corpus's tables and a few scopes' at a time
+            _TABLE_TEXT.pop(next(iter(_TABLE_TEXT)))
+        _TABLE_TEXT[id(tables)] = cached
+    return cached
+
+
+_TABLE_TEXT: dict[int, TableText] = {}
