@@ -88,3 +88,29 @@ def test_tokenizer_starts_from_jiebas_own_dictionary():
     named = Tokenizer(names=["灵动音乐引擎"])
     assert ("灵动音乐引擎", "nz") in [tuple(p) for p in named.pos.cut("灵动音乐引擎上线")]
     assert "灵动音乐引擎" not in theirs.FREQ  # the default tokenizer is left alone
+
+
+def test_bounded_cache_under_threads():
+    """The web chat answers in parallel threads, sharing these caches: they stay bounded and
+    never raise."""
+    import threading
+
+    from reportbot.bounded import remember
+
+    cache: dict = {}
+    errors: list[BaseException] = []
+
+    def fill(offset: int) -> None:
+        try:
+            for i in range(20_000):
+                remember(cache, (offset, i), i, 50)
+        except BaseException as exc:  # noqa: BLE001 - any error is the failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fill, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(cache) <= 50 + len(threads)  # each thread adds at most one past the bound

@@ -70,6 +70,7 @@ class Retriever:
             if c.kind == "row":
                 self.rows_of.setdefault(c.table_id, []).append(c)
         self.tables = view.tables
+        self.table_search = view.table_search
         self.titles = view.titles
         self.sources = list(view.titles)
         self.report_year = view.report_year

@@ -9,8 +9,10 @@ from functools import cached_property
 
 import numpy as np
 
+from .bounded import remember
 from .retrieval import Retriever
 from .store import StoredChunk
+from .tablesearch import TableText
 from .textindex import TermStats, TextIndex
 from .textproc import Term, normalize
 from .tuning import COVER_LINES, NAMING_COVER_SHARE
@@ -113,6 +115,10 @@ class ScopedRetriever:
         return getattr(self._base, name)
 
     @cached_property
+    def table_search(self) -> TableText:
+        return TableText(self.tables)
+
+    @cached_property
     def chunks(self) -> list[StoredChunk]:
         return [c for c in self._base.chunks if c.source in self.scope]
 
@@ -138,8 +144,5 @@ def scoped(retriever: Retriever, sources: frozenset[str] | None):
     if sources is None or set(sources) >= set(retriever.sources):
         return retriever
     cache = retriever.__dict__.setdefault("_scoped", {})
-    if sources not in cache:
-        if len(cache) >= 16:
-            cache.pop(next(iter(cache)))
-        cache[sources] = ScopedRetriever(retriever, sources)
-    return cache[sources]
+    found = cache.get(sources)
+    return found if found is not None else remember(cache, sources, ScopedRetriever(retriever, sources), 16)

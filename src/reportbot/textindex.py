@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .bounded import remember
 from .textproc import normalize
 from .tuning import GRAM_INDEX_MIN_CHARS, OCCURRENCE_CACHE
 
@@ -104,11 +105,7 @@ class TextIndex:
         """Sorted numbers of the texts that contain ``word`` (remembered: questions repeat
         words)."""
         found = self._cache.get(word)
-        if found is None:
-            if len(self._cache) >= OCCURRENCE_CACHE:
-                self._cache.pop(next(iter(self._cache)))
-            found = self._cache[word] = self.find(word)
-        return found
+        return found if found is not None else remember(self._cache, word, self.find(word), OCCURRENCE_CACHE)
 
     def find(self, word: str) -> np.ndarray:
         """As ``containing``, not remembered (for one table's cells)."""
@@ -199,9 +196,10 @@ class TermStats:
         return len(found) if self.mask is None else int(self.mask[found].sum())
 
     def idf(self, term: str) -> float:
-        if term not in self._cache:
-            self._cache[term] = math.log(1 + self.n / (1 + self.df(term)))
-        return self._cache[term]
+        idf = self._cache.get(term)
+        if idf is None:
+            idf = remember(self._cache, term, math.log(1 + self.n / (1 + self.df(term))), OCCURRENCE_CACHE)
+        return idf
 
     @property
     def max_idf(self) -> float:

@@ -6,8 +6,9 @@ an earlier view computed per chunk (keyword tokens) or per unit (vectors) is reu
 adding one report to two hundred tokenizes and fetches only that report. Laid out in
 ``<index>/view-<key>/``:
 
-- ``view.pkl``: chunks, tables, aliases, the tokenizer's word lists, the report year, the
-  units' normalized texts joined (term statistics), unit ids and each report's title;
+- ``view.pkl``: chunks, tables and their search (``tablesearch.TableText``), aliases, the
+  tokenizer's word lists, the report year, the units' normalized texts joined (term
+  statistics), unit ids and each report's title;
 - ``vectors.npy``: unit vectors in unit-id order (memory-mapped: pages are read as touched);
 - ``bm25/``: the keyword index (bm25s: a sparse matrix, memory-mapped);
 - ``grams/``: the unit texts' bigram index (``textindex.Grams``, memory-mapped), when they are
@@ -35,11 +36,12 @@ from .lexicon import Aliases, learn_aliases, metric_words
 from .parse import PARSER_VERSION
 from .store import Index, StoredChunk
 from .tables import Table, table_from_dict
+from .tablesearch import TableText
 from .textindex import Grams
 from .textproc import attribute_words, domain_words, normalize
 from .units import unit_id, units_of
 
-VIEW_VERSION = 3  # bump when what a view holds changes: older views are rebuilt
+VIEW_VERSION = 4  # bump when what a view holds changes: older views are rebuilt
 
 
 @dataclass
@@ -55,6 +57,7 @@ class View:
     unit_texts: str  # normalized unit texts, NUL-separated (TermStats)
     unit_ids: list[str]
     titles: dict[str, str] = field(default_factory=dict)  # source -> report title
+    table_search: TableText | None = None  # the tables' words and cells, searchable
     folder: Path | None = None
 
     def vectors(self) -> np.ndarray:
@@ -160,7 +163,7 @@ def build(index: Index, key: str, tokenizer_for, previous: View | None) -> tuple
     headings = [part for c in chunks for part in _heading_parts(c.section)]
     aliases = learn_aliases(tables, texts)
     view = View(
-        key=key, chunks=chunks, tables=tables, aliases=aliases,
+        key=key, chunks=chunks, tables=tables, table_search=TableText(tables), aliases=aliases,
         names=domain_words([c.body for c in chunks], values),
         attributes=attribute_words(headers + headings),
         metrics=metric_words(_measure_headers(tables)),

@@ -84,7 +84,7 @@ def _where(p: Plan) -> str:
 
 def computed_answer(retriever: Retriever, query: Query) -> Answer | None:
     """A computed answer when the question asks for a table operation, else None."""
-    p = plan(retriever.tables, query, retriever.stats.term_known)
+    p = plan(retriever.table_search, query, retriever.stats.term_known)
     if p is None:
         return None
     cite = _Cites(retriever)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..tables import Table
+from ..tablesearch import TableText, forms
 from ..textproc import Term, contains, normalize
 from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
 from .query import Query
-from .tablematch import TableText, forms, table_text
 
 _COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
                        r"(?!的)|how many|number of", re.I)  # "那几家的市值" is no count
@@ -237,11 +237,11 @@ def _top_n(text: str) -> int:
     return int(raw) if raw.isdigit() else _NUMERAL.get(raw, 1)
 
 
-def plan(tables: list[Table], query: Query, known=lambda term: True) -> Plan | None:
-    """The table operation a question asks for, or None when it asks for none.
-    ``known(term)``: whether the report uses a word at all."""
+def plan(found: TableText, query: Query, known=lambda term: True) -> Plan | None:
+    """The table operation a question asks for over ``found.tables``, or None when it asks
+    for none. ``known(term)``: whether the report uses a word at all."""
     text = query.text
-    found = table_text(tables)
+    tables = found.tables
     picked = _pick_tables(found, query)
     if not picked:
         return None

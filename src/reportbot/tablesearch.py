@@ -4,7 +4,8 @@ section, headers) or in its cells — all tables at once.
 Each table's description and cells are texts of one :class:`TextIndex`, laid out table by
 table, so one lookup of a word gives every table it touches and the cells it names there. At
 hundreds of reports most tables share a word of the question; a loop over tables per word
-would cost more than the rest of the answer.
+would cost more than the rest of the answer. The corpus's is built with the view (``view.py``)
+and saved in it; a scope's is built when the scope is first asked about.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..tables import Table
-from ..textindex import TextIndex
-from ..textproc import Term, normalize
-from ..tuning import ENTITY_CELL_POINTS, OCCURRENCE_CACHE
+from .bounded import remember
+from .tables import Table
+from .textindex import TextIndex
+from .textproc import Term, normalize
+from .tuning import ENTITY_CELL_POINTS, OCCURRENCE_CACHE
 
 
 def forms(term: Term) -> tuple[str, ...]:
@@ -87,11 +89,7 @@ class TableText:
         named[self.owner[cell_ids]] = True
         points = np.where(described, 1.0, np.where(named, ENTITY_CELL_POINTS if term.role == "entity" else 1.0,
                                                    0.0))
-        hit = Found(points, described, cell_ids)
-        if len(self._found) >= OCCURRENCE_CACHE:
-            self._found.pop(next(iter(self._found)))
-        self._found[key] = hit
-        return hit
+        return remember(self._found, key, Found(points, described, cell_ids), OCCURRENCE_CACHE)
 
     def cells_named(self, term: Term, table: int) -> list[tuple[int, int]]:
         """(row, column) of the cells of one table that ``term`` names."""
@@ -109,17 +107,3 @@ class TableText:
 
     def describes(self, term: Term, tables: list[int], descriptions_only: bool = False) -> bool:
         return any(self.occurs(f, tables, descriptions_only) for f in forms(term))
-
-
-def table_text(tables: list[Table]) -> TableText:
-    """The search over this list of tables (the corpus's, or a scope's), made once per list."""
-    cached = _TABLE_TEXT.get(id(tables))
-    if cached is None or cached.tables is not tables:
-        cached = TableText(tables)
-        if len(_TABLE_TEXT) >= 17:  # the corpus's tables and a few scopes' at a time
-            _TABLE_TEXT.pop(next(iter(_TABLE_TEXT)))
-        _TABLE_TEXT[id(tables)] = cached
-    return cached
-
-
-_TABLE_TEXT: dict[int, TableText] = {}
