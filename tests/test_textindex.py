@@ -114,3 +114,16 @@ def test_bounded_cache_under_threads():
         t.join()
     assert not errors
     assert len(cache) <= 50 + len(threads)  # each thread adds at most one past the bound
+
+
+def test_characters_beyond_the_basic_plane():
+    """Bigrams of any two code points (up to U+10FFFF) are told apart: rare CJK extension
+    characters and emoji in a report are found, and nothing else is."""
+    private = "\U000f0041\U000f0042"  # the last planes: all 21 bits of a code point used
+    texts = ["𠀀𠀁年报", "𪚥字", "🚀火箭", "火箭" + private] * 30_000  # enough for a bigram index
+    index = TextIndex(texts)
+    assert index.grams is not None
+    assert index.containing(private).tolist() == list(range(3, len(texts), 4))
+    assert len(index.containing("𠀀𠀁")) == len(index.containing("🚀火")) == 30_000
+    assert index.containing("𪚥字").tolist() == list(range(1, len(texts), 4))
+    assert len(index.containing("火箭")) == 60_000 and not len(index.containing("𠀁𪚥"))

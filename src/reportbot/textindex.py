@@ -24,7 +24,9 @@ from .textproc import normalize
 from .tuning import GRAM_INDEX_MIN_CHARS, OCCURRENCE_CACHE
 
 _GRAM_FILES = ("grams", "offsets", "postings")
-_TEXT_BITS = 24  # text numbers below 16 M: a (bigram, text) pair packs into one uint64
+# a (bigram, text) pair packs into one uint64: two 21-bit code points and a 22-bit text
+# number (4 M texts, ~10 000 reports of units; more are scanned)
+_TEXT_BITS = 22
 _EMPTY = np.empty(0, dtype=np.uint32)
 
 
@@ -92,8 +94,8 @@ class TextIndex:
         self.joined = joined if joined is not None else "\0".join(texts)
         self.n = self.joined.count("\0") + 1 if self.joined else 0
         self._starts = [0] + [m.end() for m in re.finditer("\0", self.joined)]
-        self.grams = grams if grams is not None or len(self.joined) < GRAM_INDEX_MIN_CHARS \
-            else Grams.build(self.joined)
+        small = len(self.joined) < GRAM_INDEX_MIN_CHARS or self.n >= 1 << _TEXT_BITS
+        self.grams = grams if grams is not None or small else Grams.build(self.joined)
         self._nospace: tuple[str, list[int]] | None = None
         self._cache: dict[str, np.ndarray] = {}
 
