@@ -39,23 +39,18 @@ class TableText:
 
     def __init__(self, tables: list[Table]):
         self.tables = tables
-        self.position = {t.id: i for i, t in enumerate(tables)}
-        texts, owner, rows, cols, first = [], [], [], [], []
-        self.descriptions = []
+        texts: list[str] = []
+        where: list[tuple[int, int, int]] = []  # (table, row, column) of each text; row -1: description
+        first = []
         for i, t in enumerate(tables):
             first.append(len(texts))
-            desc = normalize(" ".join([t.caption, t.section, *t.labels]))
-            self.descriptions.append(desc)
-            texts.append(desc)
-            owner.append(i), rows.append(-1), cols.append(-1)
+            texts.append(normalize(" ".join([t.caption, t.section, *t.labels])))
+            where.append((i, -1, -1))
             for r, row in enumerate(t.rows):
-                for c, cell in enumerate(row):
-                    texts.append(normalize(cell))
-                    owner.append(i), rows.append(r), cols.append(c)
+                texts += [normalize(cell) for cell in row]
+                where += [(i, r, c) for c in range(len(row))]
         first.append(len(texts))
-        self.owner = np.array(owner, dtype=np.int32)
-        self.row = np.array(rows, dtype=np.int32)
-        self.col = np.array(cols, dtype=np.int32)
+        self.owner, self.row, self.col = np.array(where, dtype=np.int32).reshape(-1, 3).T.copy()
         self.first = np.array(first, dtype=np.int64)
         self.length = np.array([len(x) for x in texts], dtype=np.int32)
         self.index = TextIndex(texts)

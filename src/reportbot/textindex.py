@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from .bounded import remember
-from .textproc import normalize
 from .tuning import GRAM_INDEX_MIN_CHARS, OCCURRENCE_CACHE
 
 _GRAM_FILES = ("grams", "offsets", "postings")
@@ -107,10 +106,9 @@ class TextIndex:
         """Sorted numbers of the texts that contain ``word`` (remembered: questions repeat
         words)."""
         found = self._cache.get(word)
-        return found if found is not None else remember(self._cache, word, self.find(word), OCCURRENCE_CACHE)
+        return found if found is not None else remember(self._cache, word, self._find(word), OCCURRENCE_CACHE)
 
-    def find(self, word: str) -> np.ndarray:
-        """As ``containing``, not remembered (for one table's cells)."""
+    def _find(self, word: str) -> np.ndarray:
         candidates = self.grams.candidates(word) if self.grams is not None and word else None
         if candidates is None:
             return np.array(sorted(self._scan(word)), dtype=np.uint32)
@@ -164,6 +162,8 @@ def _latin_pattern(word: str) -> re.Pattern | None:
 
 
 def _find_all(text: str, starts: list[int], word: str, boundary) -> set[int]:
+    """The texts (``starts``: where each begins in ``text``) holding ``word``, ``boundary``
+    as ``_latin`` gives it."""
     found, at = set(), text.find(word)
     while at >= 0:
         end = at + len(word)
@@ -188,10 +188,6 @@ class TermStats:
         self.mask = mask
         self.n = units.n if mask is None else int(mask.sum())
         self._cache: dict[str, float] = {}
-
-    @classmethod
-    def of_texts(cls, unit_texts) -> TermStats:
-        return cls(TextIndex(normalize(t) for t in unit_texts))
 
     def df(self, term: str) -> int:
         found = self.units.containing(term)
