@@ -162,6 +162,21 @@ def test_the_view_is_loaded_not_rebuilt_and_a_new_report_only_adds_its_own_work(
         many.ingest()
 
 
+def test_an_unreadable_view_is_rebuilt_and_replaced(many):
+    """A view another version wrote (or a damaged one) is rebuilt at start-up and saved over,
+    so the next start-up loads it instead of rebuilding again."""
+    from reportbot import ReportBot, view
+
+    key = view.view_key(many.index)
+    pickled = view.view_root(many.index) / f"view-{key}" / "view.pkl"
+    pickled.write_bytes(b"not a view")
+    fresh = ReportBot(many.settings)
+    assert len(fresh.retriever.chunks) == len(many.retriever.chunks)
+    loaded = view.load(many.index, key)
+    assert loaded is not None and len(loaded.chunks) == len(many.retriever.chunks)
+    assert fresh.ask("华策影视的总市值是多少？", sources=[BUNDLED]).found
+
+
 def test_ingest_shows_progress(library, tmp_path):
     lib = tmp_path / "lib"
     shutil.copytree(library, lib)

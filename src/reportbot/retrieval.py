@@ -12,7 +12,7 @@ from . import view as view_mod
 from .lexicon import synonyms_for
 from .parse import SEP
 from .store import Index, StoredChunk
-from .tablesearch import TableText
+from .tablesearch import TableSearch
 from .textindex import TermStats, TextIndex
 from .textproc import Tokenizer
 from .tuning import MAX_ROWS_PER_TABLE, RRF_K
@@ -71,7 +71,7 @@ class Retriever:
             if c.kind == "row":
                 self.rows_of.setdefault(c.table_id, []).append(c)
         self.tables = view.tables
-        self.table_search = view.table_search if view.table_search is not None else TableText(view.tables)
+        self.table_search = view.table_search if view.table_search is not None else TableSearch(view.tables)
         self.titles = view.titles
         self.sources = list(view.titles)
         self.report_year = view.report_year

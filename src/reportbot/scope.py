@@ -12,7 +12,7 @@ import numpy as np
 from .bounded import remember
 from .retrieval import Retriever
 from .store import StoredChunk
-from .tablesearch import TableText
+from .tablesearch import TableSearch
 from .textindex import TermStats, TextIndex
 from .textproc import Term, normalize
 from .tuning import COVER_LINES, NAMING_COVER_SHARE
@@ -115,8 +115,8 @@ class ScopedRetriever:
         return getattr(self._base, name)
 
     @cached_property
-    def table_search(self) -> TableText:
-        return TableText(self.tables)
+    def table_search(self) -> TableSearch:
+        return TableSearch(self.tables)
 
     @cached_property
     def chunks(self) -> list[StoredChunk]:

@@ -29,12 +29,12 @@ def forms(term: Term) -> tuple[str, ...]:
 class Found:
     """One word among the tables."""
 
-    points: np.ndarray  # per table: what the word adds to its score (see ``TableText.found``)
+    points: np.ndarray  # per table: what the word adds to its score (see ``TableSearch.found``)
     described: np.ndarray  # per table: the word is in its caption, section or headers
     cells: np.ndarray  # sorted text numbers of the cells the word names
 
 
-class TableText:
+class TableSearch:
     """The tables' descriptions and normalized cells, searchable by word."""
 
     def __init__(self, tables: list[Table]):

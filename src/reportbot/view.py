@@ -6,7 +6,7 @@ an earlier view computed per chunk (keyword tokens) or per unit (vectors) is reu
 adding one report to two hundred tokenizes and fetches only that report. Laid out in
 ``<index>/view-<key>/``:
 
-- ``view.pkl``: chunks, tables and their search (``tablesearch.TableText``), aliases, the
+- ``view.pkl``: chunks, tables and their search (``tablesearch.TableSearch``), aliases, the
   tokenizer's word lists, the report year, the units' normalized texts joined (term
   statistics), unit ids and each report's title;
 - ``vectors.npy``: unit vectors in unit-id order (memory-mapped: pages are read as touched);
@@ -36,12 +36,12 @@ from .lexicon import Aliases, learn_aliases, metric_words
 from .parse import PARSER_VERSION
 from .store import Index, StoredChunk
 from .tables import Table, table_from_dict
-from .tablesearch import TableText
+from .tablesearch import TableSearch
 from .textindex import Grams
 from .textproc import attribute_words, domain_words, normalize
 from .units import unit_id, units_of
 
-VIEW_VERSION = 4  # bump when what a view holds changes: older views are rebuilt
+VIEW_VERSION = 5  # bump when what a view holds changes: older views are rebuilt
 
 
 @dataclass
@@ -57,7 +57,7 @@ class View:
     unit_texts: str  # normalized unit texts, NUL-separated (TermStats)
     unit_ids: list[str]
     titles: dict[str, str] = field(default_factory=dict)  # source -> report title
-    table_search: TableText | None = None  # the tables' words and cells, searchable
+    table_search: TableSearch | None = None  # the tables' words and cells, searchable
     folder: Path | None = None
 
     def vectors(self) -> np.ndarray:
@@ -163,7 +163,7 @@ def build(index: Index, key: str, tokenizer_for, previous: View | None) -> tuple
     headings = [part for c in chunks for part in _heading_parts(c.section)]
     aliases = learn_aliases(tables, texts)
     view = View(
-        key=key, chunks=chunks, tables=tables, table_search=TableText(tables), aliases=aliases,
+        key=key, chunks=chunks, tables=tables, table_search=TableSearch(tables), aliases=aliases,
         names=domain_words([c.body for c in chunks], values),
         attributes=attribute_words(headers + headings),
         metrics=metric_words(_measure_headers(tables)),
@@ -198,7 +198,10 @@ def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.nda
         try:
             os.rename(tmp, folder)
         except OSError:
-            pass  # another process saved the same view first: theirs is used
+            # another process saved the same view first: theirs is used — unless what is
+            # there cannot be read (written by another version of reportbot): replaced
+            if load(index, view.key) is None:
+                _replace(folder, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     # the two newest stay: a reader may have just read the previous one's view.pkl and not
@@ -207,6 +210,16 @@ def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.nda
         shutil.rmtree(old, ignore_errors=True)
     view.folder = root / f"view-{view.key}"
     return view
+
+
+def _replace(folder: Path, new: Path) -> None:
+    stale = Path(tempfile.mkdtemp(prefix=".stale-", dir=folder.parent))
+    try:
+        os.rename(folder, stale / folder.name)
+        os.rename(new, folder)
+    except OSError:
+        pass  # replaced meanwhile by another process
+    shutil.rmtree(stale, ignore_errors=True)
 
 
 def unit_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..tables import Table
-from ..tablesearch import TableText, forms
+from ..tablesearch import TableSearch, forms
 from ..textproc import Term, contains, normalize
 from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
 from .query import Query
@@ -88,12 +88,12 @@ class Plan:
         return col is not None and bool(_MULTIPLE_RE.search(table.labels[col]))
 
 
-def _pick_tables(text: TableText, query: Query) -> list[int]:
+def _pick_tables(search: TableSearch, query: Query) -> list[int]:
     """The table the question is about (the best score), with tables of the same kind
     (same headers) that the question also names, or all of them when it speaks of several
-    tables ("这三张估值表"). Positions in ``text.tables``."""
-    found = [(t.text, text.found(t)) for t in query.terms if t.role != "period"]
-    if not found or not text.tables:
+    tables ("这三张估值表"). Positions in ``search.tables``."""
+    found = [(t.text, search.found(t)) for t in query.terms if t.role != "period"]
+    if not found or not search.tables:
         return []
     score = np.sum([f.points for _, f in found], axis=0)
     best = int(np.argmax(score))  # the first of the best: report order breaks ties
@@ -106,44 +106,44 @@ def _pick_tables(text: TableText, query: Query) -> list[int]:
     several = bool(_SEVERAL_TABLES_RE.search(query.question))
     own = hits(best)
     chosen = [best]
-    same_kind = np.flatnonzero((score > 0) & (text.schema == text.schema[best]))
+    same_kind = np.flatnonzero((score > 0) & (search.schema == search.schema[best]))
     for i in sorted(same_kind.tolist(), key=lambda i: (-score[i], i)):
         if i != best and (several or (hits(i) - own and score[i] >= TABLE_GROUP_MARGIN * score[best])):
             chosen.append(i)
     return chosen
 
 
-def _covers(text: TableText, chosen: list[int], query: Query, known) -> bool:
+def _covers(search: TableSearch, chosen: list[int], query: Query, known) -> bool:
     """Every name and year the question asks about is in these tables (their headers or
     cells); otherwise the question is not one over them, and a year they lack is for the
     answerer to call missing."""
     for term in query.terms:
         if term.prior:
             continue
-        if term.role == "entity" and not text.describes(term, chosen):
+        if term.role == "entity" and not search.describes(term, chosen):
             return False
     for year in query.years:
-        if not text.occurs(str(year), chosen):
+        if not search.occurs(str(year), chosen):
             return False
     # most of what the question says must be about these tables ("12月进口游戏版号发了多少个"
     # shares only 游戏 with the game-company table: it is not a question over it)
     words = [t for t in query.terms if not t.soft and not t.prior and t.role != "period"
              and t.kind != "number" and (t.key or known(t))]  # fillers (三张) do not count
-    covered = sum(text.describes(t, chosen) for t in words)
+    covered = sum(search.describes(t, chosen) for t in words)
     return not words or covered / len(words) >= TABLE_TERM_COVERAGE
 
 
-def _restrict_rows(text: TableText, i: int, terms: list[Term]) -> list[int] | None:
+def _restrict_rows(search: TableSearch, i: int, terms: list[Term]) -> list[int] | None:
     """Rows of table ``i`` named by the question (by name, alias or cell value), or None
     when it names none. Words naming the same column widen the choice (华策 or 捷成); words
     naming different columns narrow it (企业 谷歌 and 领域 多模态)."""
-    table = text.tables[i]
+    table = search.tables[i]
     by_column: dict[int, set[int]] = {}
     for t in terms:
-        if t.role == "period" or text.found(t).described[i]:
+        if t.role == "period" or search.found(t).described[i]:
             continue  # a word of the caption or headers names the table, not rows
         rows_of: dict[int, set[int]] = {}
-        for row, col in text.cells_named(t, i):
+        for row, col in search.cells_named(t, i):
             rows_of.setdefault(col, set()).add(row)
         for col, rows in rows_of.items():
             if table.column_kind(col) in ("number", "percent") or not _name_like(table, col):
@@ -237,21 +237,21 @@ def _top_n(text: str) -> int:
     return int(raw) if raw.isdigit() else _NUMERAL.get(raw, 1)
 
 
-def plan(found: TableText, query: Query, known=lambda term: True) -> Plan | None:
-    """The table operation a question asks for over ``found.tables``, or None when it asks
+def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | None:
+    """The table operation a question asks for over ``search.tables``, or None when it asks
     for none. ``known(term)``: whether the report uses a word at all."""
     text = query.text
-    tables = found.tables
-    picked = _pick_tables(found, query)
+    tables = search.tables
+    picked = _pick_tables(search, query)
     if not picked:
         return None
-    if not _covers(found, picked, query, known):
+    if not _covers(search, picked, query, known):
         return None  # the question is about more than these tables hold
     chosen = [tables[i] for i in picked]
     rows: dict[str, list[int]] = {}
     mentioned: dict[str, list[int]] = {}
     for i, t in zip(picked, chosen):
-        named = _restrict_rows(found, i, query.terms)
+        named = _restrict_rows(search, i, query.terms)
         rows[t.id] = named if named is not None else list(range(len(t.rows)))
         mentioned[t.id] = named or []
     p = Plan("", chosen, rows, mentioned=mentioned)
@@ -296,7 +296,7 @@ def plan(found: TableText, query: Query, known=lambda term: True) -> Plan | None
         return p
     # a list of a whole table only when every name asked about names the table itself
     # (哪些公司接入了文心一言 asks about a cell, and is for the extractive answerer)
-    whole = all(found.describes(t, picked, descriptions_only=True) for t in query.terms if t.role == "entity")
+    whole = all(search.describes(t, picked, descriptions_only=True) for t in query.terms if t.role == "entity")
     if n_named == 0 and whole and _LIST_RE.search(text):
         p.op = "list"
         return p
