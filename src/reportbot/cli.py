@@ -227,6 +227,11 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _source_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", action="append", metavar="REPORT",
+                   help="only this report (file name or title; repeat for several)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportbot", description="Cited question answering over research reports."
@@ -251,23 +256,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer object as JSON")
-    p.add_argument("--source", action="append", metavar="REPORT",
-                   help="only this report (file name or title; repeat for several)")
+    _source_option(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("retrieve", help="show the chunks retrieved for a question")
     p.add_argument("question")
     p.add_argument("-k", type=int, default=5, help="how many chunks (default 5)")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--source", action="append", metavar="REPORT",
-                   help="only this report (file name or title; repeat for several)")
+    _source_option(p)
     p.set_defaults(func=cmd_retrieve)
 
     p = sub.add_parser("eval", help="hit@k, MRR and answer accuracy on a JSONL QA file")
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--source", action="append", metavar="REPORT",
-                   help="only this report (file name or title; repeat for several)")
+    _source_option(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("reports", help="list the corpus's reports (file name and title)")
