@@ -128,7 +128,8 @@ class Retriever:
 
     def in_sources(self, sources: Collection[str]) -> np.ndarray:
         """A mask over the chunks: those of ``sources``."""
-        wanted = [i for i, s in enumerate(self.sources) if s in set(sources)]
+        sources = set(sources)
+        wanted = [i for i, s in enumerate(self.sources) if s in sources]
         return np.isin(self.chunk_source, wanted)
 
     def search(self, query: str, k: int = 5,

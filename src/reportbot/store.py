@@ -358,10 +358,14 @@ class Index:
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     @_guard
-    def unit_vectors(self, ids: list[str] | None = None) -> dict[str, object]:
-        """unit id -> its vector (numpy), for ``ids`` (default: every answer unit)."""
-        got = _get_all(self.units, ["embeddings"]) if ids is None else self.units.get(ids=ids, include=["embeddings"])
-        return dict(zip(got["ids"], got["embeddings"]))
+    def unit_vectors(self, ids: list[str]) -> dict[str, object]:
+        """unit id -> its vector (numpy), for ``ids``; read in pages, as SQLite binds a
+        variable per id."""
+        out: dict[str, object] = {}
+        for start in range(0, len(ids), PAGE):
+            got = self.units.get(ids=ids[start:start + PAGE], include=["embeddings"])
+            out.update(zip(got["ids"], got["embeddings"]))
+        return out
 
     @_guard
     def write_source(self, source: str, digest: str, chunks: list[Chunk]) -> tuple[int, int]:

@@ -230,9 +230,7 @@ def unit_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:
         old = previous.vectors()
         wanted = set(view.unit_ids)
         known = {uid: old[i] for i, uid in enumerate(previous.unit_ids) if uid in wanted}
-    missing = [uid for uid in view.unit_ids if uid not in known]
-    for start in range(0, len(missing), 5000):
-        known.update(index.unit_vectors(missing[start:start + 5000]))
+    known.update(index.unit_vectors([uid for uid in view.unit_ids if uid not in known]))
     dim = len(next(iter(known.values()))) if known else 1
     out = np.zeros((len(view.unit_ids), dim), dtype=np.float32)
     for i, uid in enumerate(view.unit_ids):
