@@ -26,6 +26,7 @@ from .parse import parse_pages
 from .safety import instruction_lines
 from .store import Index, IngestReport
 
+
 @dataclass
 class Progress:
     """Where an ingest is: ``files_done`` of ``files`` (``source`` the one just handled),
