@@ -72,8 +72,8 @@ def _source_text(chunk: StoredChunk) -> str:
     return normalize(f"{chunk.section}\n{chunk.table}\n{chunk.body}")
 
 
-def _supports(items: list[str], sentence: str, chunk: StoredChunk) -> bool:
-    source = _source_text(chunk)
+def _supports(items: list[str], sentence: str, source: str) -> bool:
+    """Whether ``source`` (a chunk's text, as ``_source_text``) holds the sentence's claims."""
     if items:
         return all(c in source for c in items)
     pairs = _pairs(sentence)
@@ -87,6 +87,7 @@ def check_reply(reply: str, chunks: list[StoredChunk], names: set[str],
     out = Checked("")
     asked_years = {str(y) for y in years}
     numbers: dict[int, int] = {}  # source index -> new citation number
+    sources = [_source_text(c) for c in chunks]  # once per reply, not per sentence
     lines: list[str] = []
     for m in _SENTENCE_RE.finditer(reply):
         raw = m.group(0).strip()
@@ -95,16 +96,16 @@ def check_reply(reply: str, chunks: list[StoredChunk], names: set[str],
             continue  # a marker alone, or punctuation
         cited = [int(n) - 1 for n in _MARKER_RE.findall(raw) if 1 <= int(n) <= len(chunks)]
         items = claims(body, names)
-        if any(_other_years_only(body, c, asked_years) for c in chunks
-               if all(i in _source_text(c) for i in items)):
+        if any(_other_years_only(body, c, asked_years) for c, source in zip(chunks, sources)
+               if all(i in source for i in items)):
             out.dropped.append(body)  # the row's value for another year (a whole table holds it too)
             continue
-        support = [i for i in cited if _supports(items, body, chunks[i])]
+        support = [i for i in cited if _supports(items, body, sources[i])]
         if not support:
             # no marker, or the wrong one: the one source that does support it, if any, the
             # most specific first (a table row over its whole table)
             order = sorted(range(len(chunks)), key=lambda i: _SPECIFIC.get(chunks[i].kind, 1))
-            support = [i for i in order if _supports(items, body, chunks[i])][:1]
+            support = [i for i in order if _supports(items, body, sources[i])][:1]
         if not support:
             out.dropped.append(body)
             continue
