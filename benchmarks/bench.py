@@ -71,7 +71,7 @@ def main() -> int:
     pdf_pages_per_s = None
     printed = ROOT.parent / "shared" / "pdf" / "njzq_aigc_2023_print.pdf"
     if printed.exists():
-        from reportbot.loaders import load_pages
+        from reportbot.documents.loaders import load_pages
 
         t0 = time.perf_counter()
         pages = load_pages(printed)

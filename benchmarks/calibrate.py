@@ -22,7 +22,7 @@ SETS = [ROOT.parent / "shared" / "eval" / "dev.jsonl",
 def main() -> int:
     from reportbot import ReportBot, Settings, tuning
     from reportbot.answer import extractive
-    from reportbot.evaluate import answer_correct, load_items
+    from reportbot.app.evaluate import answer_correct, load_items
 
     files = [Path(a) for a in sys.argv[1:]] or [p for p in SETS if p.exists()]
     items = [item for f in files for item in load_items(f)]

@@ -73,7 +73,7 @@ def main() -> int:
         corpus.mkdir()
         shutil.copy(ROOT / "corpus" / "njzq_aigc_2023.txt", corpus)
         env = {**os.environ, "REPORTBOT_CORPUS_DIR": str(corpus), "REPORTBOT_INDEX_DIR": str(index)}
-        cli = [sys.executable, "-m", "reportbot.cli"]
+        cli = [sys.executable, "-m", "reportbot"]
         subprocess.run([*cli, "ingest"], env=env, check=True, capture_output=True)
         port = _port()
         server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,

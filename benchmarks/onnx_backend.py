@@ -20,8 +20,8 @@ import onnxruntime as ort
 import torch
 
 from reportbot import ReportBot, Settings
-from reportbot.store import ENCODE_BATCH
-from reportbot.units import embed_text, units_of
+from reportbot.documents.units import embed_text, units_of
+from reportbot.index.store import ENCODE_BATCH
 
 
 class _LastHidden(torch.nn.Module):

@@ -58,7 +58,7 @@ print(json.dumps({"chunks": len(r.chunks), "first_answer_s": first, "keyword_ms"
 SCOPED = r"""
 import json, sys
 from reportbot import ReportBot, Settings
-from reportbot.evaluate import answer_correct, load_items
+from reportbot.app.evaluate import answer_correct, load_items
 bot = ReportBot(Settings(corpus_dir=sys.argv[1], index_dir=sys.argv[2], llm_model=None))
 out = {"scoped": 0, "unscoped": 0, "named": 0, "found": 0, "n": 0}
 for item in load_items(sys.argv[3]):
@@ -90,7 +90,7 @@ def library(n: int) -> Path:
 
 
 def reportbot(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reportbot.cli", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "reportbot", *args], capture_output=True, text=True)
 
 
 def ensure_index(n: int) -> tuple[Path, Path, float | None]:
@@ -114,13 +114,13 @@ def measure(lib: Path, index: Path, qs: list[str]) -> dict:
 
 def ingest_vs_encode(n: int) -> dict:
     """Cold ingest of an n-report library against encoding the same texts alone."""
-    from reportbot import ReportBot, Settings
-    from reportbot.loaders import load_pages
-    from reportbot.parse import parse_pages
-    from reportbot.store import ENCODE_BATCH
-    from reportbot.units import embed_text, units_of
-
     import synth
+
+    from reportbot import ReportBot, Settings
+    from reportbot.documents.loaders import load_pages
+    from reportbot.documents.parse import parse_pages
+    from reportbot.documents.units import embed_text, units_of
+    from reportbot.index.store import ENCODE_BATCH
 
     with tempfile.TemporaryDirectory() as tmp:
         lib = Path(tmp) / "lib"

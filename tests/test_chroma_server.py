@@ -9,10 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import free_port
 
 from reportbot import ReportBot, Settings
-
-from conftest import free_port
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import DEV_SET
 
 
@@ -14,7 +13,7 @@ def run(args, env_dirs, check=True, **extra_env):
     corpus, index = env_dirs
     env = {**os.environ, "REPORTBOT_CORPUS_DIR": str(corpus), "REPORTBOT_INDEX_DIR": str(index),
            **extra_env}
-    proc = subprocess.run([sys.executable, "-m", "reportbot.cli", *args], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "reportbot", *args], capture_output=True,
                           text=True, env=env, timeout=600)
     if check:
         assert proc.returncode == 0, proc.stderr

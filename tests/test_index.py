@@ -2,10 +2,9 @@
 
 
 import pytest
+from conftest import make_pdf
 
 from reportbot import ReportBot, Settings
-
-from conftest import make_pdf
 
 
 @pytest.fixture()
@@ -93,7 +92,7 @@ def test_index_built_with_another_model_is_rebuilt(small_bot):
 
 
 def test_missing_corpus_folder_is_a_clear_error(tmp_path):
-    from reportbot.loaders import LoadError
+    from reportbot.documents.loaders import LoadError
 
     bot = ReportBot(Settings(corpus_dir=tmp_path / "nope", index_dir=tmp_path / "index"))
     with pytest.raises(LoadError, match="nope"):

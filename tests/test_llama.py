@@ -18,7 +18,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import DEV_PARAPHRASE, DEV_SET, REPORT, ROOT, free_port
 
 LLM_VENV = Path(os.environ.get("REPORTBOT_VENV", ROOT / ".venv")) / "llm"
@@ -62,7 +61,7 @@ def llama_url():
 def answers(llama_url, tmp_path_factory):
     """Every dev question and every unanswerable paraphrase, asked with and without the model."""
     from reportbot import ReportBot, Settings
-    from reportbot.evaluate import answer_correct, load_items
+    from reportbot.app.evaluate import answer_correct, load_items
 
     corpus = tmp_path_factory.mktemp("llama_corpus")
     shutil.copy(REPORT, corpus)

@@ -3,11 +3,10 @@
 import io
 
 import pytest
+from conftest import make_pdf
 from pypdf import PdfReader, PdfWriter
 
-from reportbot.loaders import LoadError, load_pages
-
-from conftest import make_pdf
+from reportbot.documents.loaders import LoadError, load_pages
 
 
 def test_pdf_is_read_page_by_page(tmp_path):
@@ -53,7 +52,7 @@ def test_encrypted_pdf_is_refused_clearly(tmp_path):
 
 
 def test_radical_code_points_from_pdf_extraction_are_repaired():
-    from reportbot.loaders import fix_radicals
+    from reportbot.documents.loaders import fix_radicals
 
     assert fix_radicals("⾏业评级 同⽐增⻓ 数据中⼼") == "行业评级 同比增长 数据中心"
     assert fix_radicals("行业评级：推荐，（正常）") == "行业评级：推荐，（正常）"

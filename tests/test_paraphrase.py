@@ -1,10 +1,9 @@
 """Questions in users' words (dev_paraphrase.jsonl) and honest refusals."""
 
 import pytest
-
-from reportbot.evaluate import evaluate, load_items
-
 from conftest import DEV_PARAPHRASE, DEV_SET, REPORT
+
+from reportbot.app.evaluate import evaluate, load_items
 
 TEXT_TYPES = {"para_table", "para_text", "para_list", "english"}
 TABLE_TYPES = {"para_compare", "para_superlative", "para_filter", "para_count"}

@@ -1,9 +1,9 @@
 """The structure parser on the bundled report and on small made-up documents."""
 
-from reportbot.loaders import Page, load_pages
-from reportbot.parse import SEP, parse_pages
-
 from conftest import REPORT
+
+from reportbot.documents.loaders import Page, load_pages
+from reportbot.documents.parse import SEP, parse_pages
 
 
 def chunks_of_report():

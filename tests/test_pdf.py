@@ -6,14 +6,13 @@ import re
 import shutil
 
 import pytest
-
-from reportbot import ReportBot, Settings
-from reportbot.evaluate import evaluate, load_items
-from reportbot.loaders import load_pages
-from reportbot.parse import parse_pages
-
 from conftest import DEV_SET, REPORT, pdf_from_objects
 from pdfs import chromium_pdf, reportlab_report
+
+from reportbot import ReportBot, Settings
+from reportbot.app.evaluate import evaluate, load_items
+from reportbot.documents.loaders import load_pages
+from reportbot.documents.parse import parse_pages
 
 HEADER = "南京证券 行业深度报告 测试页眉"
 FOOTER = "请务必阅读正文之后的免责声明部分"

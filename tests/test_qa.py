@@ -1,11 +1,10 @@
 """Questions on the bundled report, end to end through retrieval and the answerer."""
 
 import pytest
-
-from reportbot.bot import InputError
-from reportbot.evaluate import evaluate, load_items
-
 from conftest import DEV_SET
+
+from reportbot.app.evaluate import evaluate, load_items
+from reportbot.bot import InputError
 
 
 def test_table_row_answer_is_cited_to_its_row(bot):
@@ -110,7 +109,7 @@ def test_a_lead_in_sentence_brings_its_list(bot):
 
 
 def test_english_terms_read_against_the_chinese_report():
-    from reportbot.english import english_terms
+    from reportbot.language.english import english_terms
 
     rest, terms = english_terms("What did Tencent release in May about the Justice (逆水寒) game?")
     forms = {f for t in terms for f in t.forms}

@@ -12,7 +12,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import DEV_SET, REPORT, ROOT, free_port
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -48,7 +47,7 @@ def test_reports_have_titles_from_their_covers(many):
 
 
 def test_scoped_dev_questions_answer_as_the_report_alone(many, bot):
-    from reportbot.evaluate import answer_correct, load_items
+    from reportbot.app.evaluate import answer_correct, load_items
 
     for item in load_items(DEV_SET):
         alone = bot.ask(item["q"])
@@ -120,7 +119,7 @@ def test_cli_source_and_reports(many, library):
            "REPORTBOT_INDEX_DIR": str(many.settings.index_dir)}
 
     def cli(*args):
-        proc = subprocess.run([sys.executable, "-m", "reportbot.cli", *args], capture_output=True,
+        proc = subprocess.run([sys.executable, "-m", "reportbot", *args], capture_output=True,
                               text=True, env=env, timeout=600)
         assert proc.returncode == 0, proc.stderr
         return proc.stdout
@@ -134,8 +133,9 @@ def test_cli_source_and_reports(many, library):
 
 
 def test_the_view_is_loaded_not_rebuilt_and_a_new_report_only_adds_its_own_work(many, library, monkeypatch):
-    from reportbot import ReportBot, view
-    from reportbot.textproc import Tokenizer
+    from reportbot import ReportBot
+    from reportbot.index import view
+    from reportbot.language.tokens import Tokenizer
 
     def no_build(*args, **kwargs):
         raise AssertionError("the view was rebuilt at start-up")
@@ -165,7 +165,8 @@ def test_the_view_is_loaded_not_rebuilt_and_a_new_report_only_adds_its_own_work(
 def test_an_unreadable_view_is_rebuilt_and_replaced(many):
     """A view another version wrote (or a damaged one) is rebuilt at start-up and saved over,
     so the next start-up loads it instead of rebuilding again."""
-    from reportbot import ReportBot, view
+    from reportbot import ReportBot
+    from reportbot.index import view
 
     key = view.view_key(many.index)
     pickled = view.view_root(many.index) / f"view-{key}" / "view.pkl"
@@ -180,7 +181,7 @@ def test_an_unreadable_view_is_rebuilt_and_replaced(many):
 def test_ingest_shows_progress(library, tmp_path):
     lib = tmp_path / "lib"
     shutil.copytree(library, lib)
-    proc = subprocess.run([sys.executable, "-m", "reportbot.cli", "--corpus", str(lib),
+    proc = subprocess.run([sys.executable, "-m", "reportbot", "--corpus", str(lib),
                            "--index", str(tmp_path / "index"), "ingest"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
@@ -191,7 +192,7 @@ def test_web_shows_ingest_progress_then_a_report_picker(library, tmp_path, brows
     lib = tmp_path / "lib"
     shutil.copytree(library, lib)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "reportbot.cli", "--corpus", str(lib),
+    server = subprocess.Popen([sys.executable, "-m", "reportbot", "--corpus", str(lib),
                                "--index", str(tmp_path / "index"), "serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     page = browser.new_page()

@@ -13,19 +13,18 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPORT, free_port
 
 from reportbot import ReportBot, Settings
 from reportbot.bot import InputError
-from reportbot.ingest import check
-from reportbot.store import IndexDamaged
-
-from conftest import REPORT, free_port
+from reportbot.index.ingest import check
+from reportbot.index.store import IndexDamaged
 
 QUESTIONS = ["哪些公司接入了文心一言？", "谷歌PaLM模型的参数量是多少？", "芒果超媒2023年的预测PE是多少？"]
 
 
 def _cli(*args, env=None, **kw):
-    return subprocess.run([sys.executable, "-m", "reportbot.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "reportbot", *args], capture_output=True,
                           text=True, env={**os.environ, **(env or {})}, **kw)
 
 
@@ -52,7 +51,7 @@ def test_kill_9_mid_ingest_then_ingest_completes_every_source(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     _copies(corpus, 3)
-    proc = subprocess.Popen([sys.executable, "-m", "reportbot.cli", "--corpus", str(corpus),
+    proc = subprocess.Popen([sys.executable, "-m", "reportbot", "--corpus", str(corpus),
                              "--index", str(index), "ingest"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
@@ -154,7 +153,7 @@ def test_concurrent_ingests_end_consistent(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     _copies(corpus, 2)
-    args = [sys.executable, "-m", "reportbot.cli", "--corpus", str(corpus), "--index", str(index), "ingest"]
+    args = [sys.executable, "-m", "reportbot", "--corpus", str(corpus), "--index", str(index), "ingest"]
     procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
@@ -195,7 +194,7 @@ def test_server_answers_during_an_ingest_and_sees_the_new_file(tmp_path):
     shutil.copy(REPORT, corpus / REPORT.name)
     port = free_port()
     env = {**os.environ, "REPORTBOT_CORPUS_DIR": str(corpus), "REPORTBOT_INDEX_DIR": str(index)}
-    server = subprocess.Popen([sys.executable, "-m", "reportbot.cli", "serve", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "reportbot", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         client = None
@@ -210,7 +209,7 @@ def test_server_answers_during_an_ingest_and_sees_the_new_file(tmp_path):
         assert not client.predict("星河证券发布的投研大模型叫什么？", None, api_name="/ask")["found"]
         _copies(corpus, 2)
         (corpus / "news.txt").write_text(f"# 快讯\n\n{new_fact}\n", encoding="utf-8")
-        ingest = subprocess.Popen([sys.executable, "-m", "reportbot.cli", "ingest"], env=env,
+        ingest = subprocess.Popen([sys.executable, "-m", "reportbot", "ingest"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         answered = 0
         while ingest.poll() is None:

@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from reportbot.loaders import Page
-from reportbot.parse import parse_pages
-from reportbot.tables import Table, parse_cell
+from reportbot.documents.loaders import Page
+from reportbot.documents.parse import parse_pages
+from reportbot.documents.tables import Table, parse_cell
 
 
 @pytest.mark.parametrize("raw, header, kind, number, unit", [

@@ -8,8 +8,9 @@ import random
 import numpy as np
 import pytest
 
-from reportbot.textindex import Grams, TermStats, TextIndex
-from reportbot.textproc import Tokenizer, contains
+from reportbot.index.textindex import Grams, TermStats, TextIndex
+from reportbot.language.terms import contains
+from reportbot.language.tokens import Tokenizer
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,7 @@ def test_bounded_cache_under_threads():
     never raise."""
     import threading
 
-    from reportbot.bounded import remember
+    from reportbot.index.bounded import remember
 
     cache: dict = {}
     errors: list[BaseException] = []

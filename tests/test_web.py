@@ -4,7 +4,6 @@ headless Chromium (Debian's /usr/bin/chromium through Playwright)."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from conftest import free_port
 
 QUESTION = "哪些公司接入了文心一言？"
@@ -12,7 +11,7 @@ QUESTION = "哪些公司接入了文心一言？"
 
 @pytest.fixture(scope="module")
 def server(bot):
-    from reportbot.web import serve
+    from reportbot.app.web import serve
 
     port = free_port()
     app = serve(bot, host="127.0.0.1", port=port, block=False)
@@ -119,7 +118,7 @@ def test_auth_protects_the_chat(bot):
     from gradio_client import Client
     from gradio_client.exceptions import AuthenticationError
 
-    from reportbot.web import serve
+    from reportbot.app.web import serve
 
     port = free_port()
     app = serve(bot, host="127.0.0.1", port=port, auth=("analyst", "s3cret"), block=False)

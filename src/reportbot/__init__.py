@@ -1,9 +1,10 @@
 """reportbot: cited question answering over research reports."""
 
 from .config import Settings
+from .documents.tables import Table
 from .models import Answer, Citation, Hit
 
-__all__ = ["ReportBot", "Settings", "Answer", "Citation", "Hit"]
+__all__ = ["ReportBot", "Settings", "Answer", "Citation", "Hit", "Table"]
 __version__ = "0.1.0"
 
 

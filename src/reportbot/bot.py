@@ -11,15 +11,14 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from . import answer as ans
 from .config import Settings
+from .documents.safety import is_instruction_like
+from .index.ingest import Progress, needs_ingest
+from .index.ingest import ingest as run_ingest
+from .index.retrieval import Retriever
+from .index.scope import ScopeError, named_reports, resolve_sources, scoped
+from .index.store import Index, IngestReport, StoredChunk
+from .index.view import saved as view_saved
 from .models import Answer, Hit
-from .retrieval import Retriever
-from .ingest import Progress
-from .ingest import ingest as run_ingest
-from .ingest import needs_ingest
-from .safety import is_instruction_like
-from .scope import ScopeError, named_reports, resolve_sources, scoped
-from .store import IngestReport, Index, StoredChunk
-from .view import saved as view_saved
 from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES
 
 MAX_QUESTION_CHARS = 1000

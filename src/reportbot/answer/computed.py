@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..documents.tables import CellValue, Table
+from ..index.retrieval import Retriever
 from ..models import Answer, Citation
-from ..retrieval import Retriever
-from ..tables import CellValue, Table
 from .query import Query
 from .tableops import Plan, plan
 

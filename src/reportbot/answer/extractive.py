@@ -14,13 +14,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..documents.parse import SEP
+from ..index.retrieval import Retriever, Unit, section_title
+from ..index.store import StoredChunk
+from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..models import Answer, Citation
-from ..parse import SEP
-from ..retrieval import Retriever, Unit, section_title
-from ..store import StoredChunk
-from ..textproc import Term, contains, has_cjk, is_mostly_latin, normalize
-from ..tuning import (BLOCK_SHARE, MAX_TABLE_ROWS, MAX_UNITS, MERIT_BODY, MERIT_COVERAGE,
-                      MERIT_SEMANTIC, MIN_COVERAGE, MIN_SEMANTIC, SOFT_MISSING_COST, TIE_MARGIN)
+from ..tuning import (
+    BLOCK_SHARE,
+    MAX_TABLE_ROWS,
+    MAX_UNITS,
+    MERIT_BODY,
+    MERIT_COVERAGE,
+    MERIT_SEMANTIC,
+    MIN_COVERAGE,
+    MIN_SEMANTIC,
+    SOFT_MISSING_COST,
+    TIE_MARGIN,
+)
 from .query import Query
 
 NOT_FOUND = "报告中没有找到能回答这个问题的内容。"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..index.store import StoredChunk
 from ..models import Answer
-from ..store import StoredChunk
 from ..tuning import LLM_MAX_TOKENS, LLM_REPEATED_LINES
 from .extractive import NOT_FOUND
 from .query import Query, normalize_history

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..dates import _MONTH_DAY_RE, date_forms, read_dates
-from ..retrieval import Retriever
-from ..textproc import Term, has_cjk, is_mostly_latin, normalize
+from ..index.retrieval import Retriever
+from ..language.dates import _MONTH_DAY_RE, date_forms, read_dates
+from ..language.terms import Term, has_cjk, is_mostly_latin, normalize
 from ..tuning import PRIOR_WEIGHT
 
 _MORE_RE = re.compile(r"还有|别的|其他|其它|更多|另外|此外")

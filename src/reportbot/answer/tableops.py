@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..tables import Table
-from ..tablesearch import TableSearch, forms
-from ..textproc import Term, contains, normalize
+from ..documents.tables import Table
+from ..index.tablesearch import TableSearch, forms
+from ..language.terms import Term, contains, normalize
 from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
 from .query import Query
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..index.store import StoredChunk
+from ..language.terms import normalize
 from ..models import Citation
-from ..store import StoredChunk
-from ..textproc import normalize
 from .extractive import citation
 
 _MARKER_RE = re.compile(r"\s*\[(\d+)\]")

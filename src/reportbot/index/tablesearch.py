@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..documents.tables import Table
+from ..language.terms import Term, normalize
+from ..tuning import ENTITY_CELL_POINTS, OCCURRENCE_CACHE
 from .bounded import remember
-from .tables import Table
 from .textindex import TextIndex
-from .textproc import Term, normalize
-from .tuning import ENTITY_CELL_POINTS, OCCURRENCE_CACHE
 
 
 def forms(term: Term) -> tuple[str, ...]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..language.terms import normalize
 from .parse import Chunk, split_sentences
-from .textproc import normalize
 
 
 @dataclass

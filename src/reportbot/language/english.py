@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .textproc import Term, is_metric_word, normalize
+from .terms import Term, is_metric_word, normalize
 
 _ALIAS_RE = re.compile(
     r"((?:[A-Z][\w'.&-]*\s+)*[A-Z][\w'.&-]*)\s*[（(]\s*([^()（）]*[\u3400-\u9fff][^()（）]*?)\s*[)）]"

@@ -9,13 +9,13 @@ from functools import cached_property
 
 import numpy as np
 
+from ..language.terms import Term, normalize
+from ..tuning import COVER_LINES, NAMING_COVER_SHARE
 from .bounded import remember
 from .retrieval import Retriever
 from .store import StoredChunk
 from .tablesearch import TableSearch
 from .textindex import TermStats, TextIndex
-from .textproc import Term, normalize
-from .tuning import COVER_LINES, NAMING_COVER_SHARE
 
 
 class ScopeError(ValueError):

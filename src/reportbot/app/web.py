@@ -10,9 +10,9 @@ import time
 
 import gradio as gr
 
-from .bot import InputError, ReportBot, check_question
-from .config import ConfigError
-from .models import Answer
+from ..bot import InputError, ReportBot, check_question
+from ..config import ConfigError
+from ..models import Answer
 
 FAILED_LOGIN_DELAY_S = 1.0  # each wrong password waits this long: guessing gets slow
 INGEST_WAIT_S = 3600  # a question asked while serve's first ingest runs waits at most this

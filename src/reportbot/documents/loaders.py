@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .charfold import fix_radicals, normalize_text  # noqa: F401 - fix_radicals is public API
-from pathlib import Path
 
 SUPPORTED = {".txt", ".md", ".markdown", ".pdf"}
 

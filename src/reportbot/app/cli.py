@@ -10,7 +10,7 @@ import sys
 import threading
 import warnings
 
-from .config import ConfigError, Settings
+from ..config import ConfigError, Settings
 
 
 def _settings(args) -> Settings:
@@ -23,7 +23,7 @@ def _settings(args) -> Settings:
 
 
 def _bot(args):
-    from .bot import ReportBot
+    from ..bot import ReportBot
 
     return ReportBot(_settings(args))
 
@@ -77,7 +77,7 @@ class IngestBar:
 
 def cmd_ingest(args) -> int:
     if args.rebuild:
-        from .store import wipe
+        from ..index.store import wipe
 
         wipe(_settings(args))  # before opening: a damaged index may not open at all
     bot = _bot(args)
@@ -103,7 +103,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .ingest import check
+    from ..index.ingest import check
 
     bot = _bot(args)
     result = check(bot.index, bot.settings.corpus_dir, repair=args.repair)
@@ -207,9 +207,7 @@ def cmd_tables(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .web import serve
-
-    from .web import IngestStatus, parse_auth
+    from .web import IngestStatus, parse_auth, serve
 
     auth = parse_auth(args.auth) if args.auth else None
     bot = _bot(args)
@@ -298,10 +296,10 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_progress()
     else:
         logging.basicConfig(level=logging.INFO)
-    from .bot import InputError
+    from ..bot import InputError
+    from ..documents.loaders import LoadError
+    from ..index.store import IndexDamaged
     from .evaluate import EvalFileError
-    from .loaders import LoadError
-    from .store import IndexDamaged
 
     try:
         return args.func(args)

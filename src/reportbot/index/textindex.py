@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..tuning import GRAM_INDEX_MIN_CHARS, OCCURRENCE_CACHE
 from .bounded import remember
-from .tuning import GRAM_INDEX_MIN_CHARS, OCCURRENCE_CACHE
 
 _GRAM_FILES = ("grams", "offsets", "postings")
 # a (bigram, text) pair packs into one uint64: two 21-bit code points and a 22-bit text

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .loaders import LoadError, file_hash, list_corpus, load_pages, unsupported_files
-from .parse import parse_pages
-from .safety import instruction_lines
+from ..documents.loaders import LoadError, file_hash, list_corpus, load_pages, unsupported_files
+from ..documents.parse import parse_pages
+from ..documents.safety import instruction_lines
 from .store import Index, IngestReport
 
 

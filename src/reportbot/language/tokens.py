@@ -7,16 +7,18 @@ import marshal
 import re
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import jieba
 import jieba.posseg
 
+from .english import english_terms
+from .terms import METRIC_RE, Term, has_cjk, is_mostly_latin, normalize
+
 jieba.setLogLevel(logging.WARNING)
 
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&+][A-Za-z0-9]+)*|\d+(?:\.\d+)?")
-_CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _QUOTED_RE = re.compile(r"[“「《‘\"]([^”」》’\"]{2,14})[”」》’\"]")
 
 # Question words and function words that say nothing about the content asked for.
@@ -47,18 +49,6 @@ _NAME_POS = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 _SOFT_POS = ("v", "a", "ad", "vd", "f")
 
 
-def contains(term: str, norm_text: str) -> bool:
-    """Whether a normalized term occurs in normalized text; Latin terms as whole words."""
-    if term.isascii() and term[:1].isalnum():
-        # a word boundary where the character class changes: "2022" in "2022e", "pe" in "pe2023e"
-        before = "0-9." if term[0].isdigit() else "a-z"
-        after = "0-9" if term[-1].isdigit() else "a-z"
-        if re.search(rf"(?<![{before}]){re.escape(term)}(?![{after}])", norm_text):
-            return True
-        return len(term) >= 5 and term in norm_text.replace(" ", "")  # "openai" ~ "open ai"
-    return term in norm_text
-
-
 _ANSWER_TYPE_CUES = {"什么", "哪些", "多少", "几", "何种", "哪", "什么样"}
 _HOW_MUCH = {"多长", "多长时间", "多久", "多大", "多高", "多远", "多少倍", "多少钱", "多少次", "几倍"}
 
@@ -67,29 +57,6 @@ def _is_question_word(word: str) -> bool:
     """哪一年, 哪家, 几层, 多少倍, 多长时间 …: asks for the answer, says nothing about where it is."""
     return (word.startswith(("哪", "多少")) or (word.startswith("几") and len(word) <= 2)
             or word in _HOW_MUCH)
-
-
-def normalize(text: str) -> str:
-    """Form used for matching: lower case, no hyphens inside words, and spaces kept only
-    between two Latin letters/digits ("32k tokens", "pe 2023e")."""
-    text = text.lower()
-    text = re.sub(r"(?<=\w)-(?=\w)", "", text)
-    text = re.sub(r"\s+", " ", text)
-    return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", text)
-
-
-def squash(text: str) -> str:
-    """``normalize`` without any spaces: "Open AI" and "OpenAI" compare equal."""
-    return normalize(text).replace(" ", "")
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK_RE.search(text))
-
-
-def is_mostly_latin(text: str) -> bool:
-    latin = sum(c.isascii() and c.isalpha() for c in text)
-    return latin > len(_CJK_RE.findall(text)) * 2
 
 
 def _short_word(text: str) -> bool:
@@ -112,41 +79,9 @@ def attribute_words(headers: Iterable[str]) -> set[str]:
     return {h.strip() for h in headers if _short_word(h)}
 
 
-@dataclass
-class Term:
-    text: str  # normalized
-    weight: float
-    soft: bool = False  # a predicate: may be missing without blocking an answer
-    prior: bool = False  # from an earlier turn of the chat
-    proper: bool = False  # written with capitals in the question (PaLM, NetEase)
-    kind: str = ""  # "entity" (a name), "number", or "" (anything else)
-    alts: tuple[str, ...] = ()  # other forms that count as the same term (translations)
-    exact: bool = False  # a name: only the whole name counts (恺英网络 is not 盛天网络)
-    role: str = ""  # "entity" | "metric" | "period" | "": only the first three may block
-
-    @property
-    def key(self) -> bool:
-        """What the question is about (a name, a metric, a year or period): when the
-        report lacks it, the report lacks the answer. Other words never block."""
-        return bool(self.role)
-
-    @property
-    def forms(self) -> tuple[str, ...]:
-        return (self.text, *self.alts)
-
-
-# Nouns that name a measure (用户量, 市盈率, 评级, 净利润 …): a question's metric blocks an
-# answer when no passage gives it for the question's subject.
-_METRIC_RE = re.compile(r"(?:量|率|额|值|价|数|收入|营收|利润|规模|份额|评级|市值|估值|倍数|pe|eps|roe)$", re.I)
-
-
 # jieba's dictionary counts: colloquial fillers are common (手里 4583, 板块 1274, 大厂 69,
 # 中文名 40), unknown company names rare or absent (华谊 19, 比亚迪 4, 蓝标 —)
 RARE_WORD_FREQ = 30
-
-
-def is_metric_word(word: str) -> bool:
-    return bool(_METRIC_RE.search(normalize(word)))
 
 
 def _no_expansion(word: str) -> tuple[str, ...]:
@@ -206,7 +141,7 @@ class Tokenizer:
 
     def is_metric(self, word: str) -> bool:
         word = normalize(word)
-        return word in self.metrics or bool(_METRIC_RE.search(word))
+        return word in self.metrics or bool(METRIC_RE.search(word))
 
     def _runs(self, text: str):
         """Yield (is_latin, piece) runs of ``text``."""
@@ -239,8 +174,6 @@ class Tokenizer:
         """Content terms of a question (weights before IDF)."""
         seen: dict[str, Term] = {}
         if is_mostly_latin(question):
-            from .english import english_terms
-
             question, found = english_terms(question)
             for t in found:
                 seen.setdefault(t.text, t)

@@ -8,15 +8,15 @@ from collections.abc import Collection
 import bm25s
 import numpy as np
 
+from ..documents.parse import SEP
+from ..documents.units import Unit, unit_id, units_of
+from ..language.lexicons import synonyms_for
+from ..language.tokens import Tokenizer
+from ..tuning import MAX_ROWS_PER_TABLE, RRF_K
 from . import view as view_mod
-from .lexicon import synonyms_for
-from .parse import SEP
 from .store import Index, StoredChunk
 from .tablesearch import TableSearch
 from .textindex import TermStats, TextIndex
-from .textproc import Tokenizer
-from .tuning import MAX_ROWS_PER_TABLE, RRF_K
-from .units import Unit, unit_id, units_of
 from .view import View, view_key
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG

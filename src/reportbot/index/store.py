@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .config import ConfigError, Settings, resolve_model
-from .parse import PARSER_VERSION, Chunk
-from .units import embed_text, unit_id, units_of
+from ..config import ConfigError, Settings, resolve_model
+from ..documents.parse import PARSER_VERSION, Chunk
+from ..documents.units import embed_text, unit_id, units_of
 
 log = logging.getLogger(__name__)
 

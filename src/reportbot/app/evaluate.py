@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .textproc import squash as normalize
+from ..language.terms import squash as normalize
 
 KS = (1, 3, 5)
 DEPTH = 10

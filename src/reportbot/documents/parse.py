@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..language.terms import has_cjk
 from .loaders import Page
-from .textproc import has_cjk
 
 PARSER_VERSION = 6
 SEP = " › "

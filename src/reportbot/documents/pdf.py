@@ -24,8 +24,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..language.terms import has_cjk
 from .charfold import normalize_text
-from .textproc import has_cjk
 
 # A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
 # REPEAT_SHARE of the pages is a running header/footer (seen: 6–8% margins in Chromium and

@@ -31,17 +31,19 @@ from pathlib import Path
 
 import numpy as np
 
-from .dates import report_year
-from .lexicon import Aliases, learn_aliases, metric_words
-from .parse import PARSER_VERSION
+from ..documents.parse import PARSER_VERSION
+from ..documents.tables import Table, table_from_dict
+from ..documents.units import unit_id, units_of
+from ..language.dates import report_year
+from ..language.lexicons import Aliases, metric_words
+from ..language.terms import normalize
+from ..language.tokens import attribute_words, domain_words
+from .aliases import learn_aliases
 from .store import Index, StoredChunk
-from .tables import Table, table_from_dict
 from .tablesearch import TableSearch
 from .textindex import Grams
-from .textproc import attribute_words, domain_words, normalize
-from .units import unit_id, units_of
 
-VIEW_VERSION = 5  # bump when what a view holds changes: older views are rebuilt
+VIEW_VERSION = 6  # bump when what a view holds changes: older views are rebuilt (6: classes moved to stage packages)
 
 
 @dataclass

@@ -1,0 +1,5 @@
+"""``python -m reportbot``: the command line."""
+
+from .app.cli import main
+
+main()
