@@ -1,5 +1,7 @@
 """``python -m reportbot``: the command line."""
 
+import sys
+
 from .app.cli import main
 
-main()
+sys.exit(main())
