@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) set-up of a fresh machine for reportbot.
 #   scripts/setup.sh            Python environment in .venv (CPU torch, offline m3e-small model)
-#   scripts/setup.sh --browser  also Debian's chromium + CJK fonts, for the browser tests
+#   scripts/setup.sh --browser  also Debian's packages the tests use: chromium + CJK fonts (browser
+#                               tests), LibreOffice Calc (CSV exports opened as a spreadsheet would)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,12 +10,13 @@ VENV="${REPORTBOT_VENV:-.venv}"
 PYTHON="${PYTHON:-python3}"
 
 if [ "${1:-}" = "--browser" ]; then
-  if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
+      || ! command -v soffice >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" = 0 ] || SUDO="sudo"
-    echo "==> installing Debian packages: chromium fonts-noto-cjk"
+    echo "==> installing Debian packages: chromium fonts-noto-cjk libreoffice-calc-nogui"
     $SUDO apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-noto-cjk
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-noto-cjk libreoffice-calc-nogui
   fi
 fi
 

@@ -98,3 +98,23 @@ def pdf_from_objects(objects: list[bytes]) -> bytes:
         out += f"{off:010d} 00000 n \n".encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+REAL_CORPUS = ROOT.parent / "shared" / "real"
+DEV_REAL = DEV_SET.with_name("dev_real.jsonl")
+
+
+@pytest.fixture(scope="session")
+def real_bot(tmp_path_factory):
+    """The six real broker PDFs of ../shared/real as one corpus (skipped without them)."""
+    if not any(REAL_CORPUS.glob("*.pdf")):
+        pytest.skip(f"no real broker PDFs in {REAL_CORPUS}")
+    from reportbot import ReportBot, Settings
+
+    corpus = tmp_path_factory.mktemp("real")
+    for pdf in REAL_CORPUS.glob("*.pdf"):
+        shutil.copy(pdf, corpus / pdf.name)
+    b = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("real-index"),
+                           llm_model=None))
+    b.ingest()
+    return b

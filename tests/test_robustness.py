@@ -17,8 +17,9 @@ from conftest import REPORT, free_port
 
 from reportbot import ReportBot, Settings
 from reportbot.bot import InputError
+from reportbot.index.errors import IndexDamaged
+from reportbot.index.folders import live_folder
 from reportbot.index.ingest import check
-from reportbot.index.store import IndexDamaged
 
 QUESTIONS = ["哪些公司接入了文心一言？", "谷歌PaLM模型的参数量是多少？", "芒果超媒2023年的预测PE是多少？"]
 
@@ -36,11 +37,15 @@ def _copies(folder: Path, n: int) -> None:
 
 
 def _stored(index: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{index / 'chroma.sqlite3'}?mode=ro", uri=True, timeout=1) as db:
-            return db.execute("select count(*) from embeddings").fetchone()[0]
-    except sqlite3.Error:
-        return 0
+    """Records written so far, in the folder an ingest writes (a copy of the index in use)."""
+    total = 0
+    for database in index.glob("gen-*/chroma.sqlite3"):
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
+                total = max(total, db.execute("select count(*) from embeddings").fetchone()[0])
+        except sqlite3.Error:
+            pass
+    return total
 
 
 def _answers(bot) -> list[str]:
@@ -113,7 +118,7 @@ def test_damaged_sqlite_gives_one_clear_message_and_rebuild_recovers(tmp_path):
     corpus.mkdir()
     shutil.copy(REPORT, corpus / REPORT.name)
     assert _cli("--corpus", str(corpus), "--index", str(index), "ingest").returncode == 0
-    with open(index / "chroma.sqlite3", "r+b") as fh:
+    with open(live_folder(index) / "chroma.sqlite3", "r+b") as fh:
         fh.seek(4096)
         fh.write(b"\x00garbage" * 4000)
     with pytest.raises(IndexDamaged, match="ingest --rebuild"):
@@ -135,9 +140,10 @@ def test_lost_vectors_are_detected_and_repaired(tmp_path):
     expected = _answers(bot)
     del bot
     # vectors gone (segment files and part of Chroma's log), their records still there
-    with sqlite3.connect(index / "chroma.sqlite3") as db:
+    live = live_folder(index)
+    with sqlite3.connect(live / "chroma.sqlite3") as db:
         db.execute("delete from embeddings_queue where seq_id % 3 = 0")
-    for segment in [p for p in index.iterdir() if p.is_dir()]:
+    for segment in [p for p in live.iterdir() if p.is_dir()]:
         shutil.rmtree(segment)
     out = _cli("--corpus", str(corpus), "--index", str(index), "check")
     assert out.returncode == 1 and "problems found" in out.stdout

@@ -1,7 +1,5 @@
 """``python -m reportbot``: the command line."""
 
-import sys
+from .app.cli import run
 
-from .app.cli import main
-
-sys.exit(main())
+run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterator
@@ -12,16 +13,20 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from . import answer as ans
 from .config import Settings
 from .documents.safety import is_instruction_like
-from .index.ingest import Progress, needs_ingest
+from .index.ingest import IngestReport, Progress, needs_ingest
 from .index.ingest import ingest as run_ingest
+from .index.records import StoredChunk
 from .index.retrieval import Retriever
 from .index.scope import ScopeError, named_reports, resolve_sources, scoped
-from .index.store import Index, IngestReport, StoredChunk
+from .index.store import Index
 from .index.view import saved as view_saved
 from .models import Answer, Hit
 from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES
 
+log = logging.getLogger(__name__)
+
 MAX_QUESTION_CHARS = 1000
+UNANSWERED = "抱歉，这个问题暂时无法回答，请换个问法再试。(Sorry, this question could not be answered; try asking it another way.)"
 MAX_HISTORY_TURNS = 8  # earlier turns kept for follow-ups (older ones are dropped)
 MAX_HISTORY_CHARS = 2000  # of each earlier question or answer (the rest is cut off)
 MAX_K = 100
@@ -99,6 +104,7 @@ class ReportBot:
 
     def __init__(self, settings: Settings | None = None, **overrides):
         self.settings = settings or Settings(**overrides)
+        self.settings.check()  # a wrong setting is named now, before the model loads
         self.index = Index(self.settings)
         self._retriever: Retriever | None = None
         self._generation = -1
@@ -123,7 +129,10 @@ class ReportBot:
 
     def needs_ingest(self) -> bool:
         """True when the index is empty, stale, partly written, or behind the corpus folder
-        (files that failed before and have not changed do not count)."""
+        (files that failed before and have not changed do not count). Never for a read-only
+        index: it answers as it is."""
+        if self.index.read_only:
+            return False
         return needs_ingest(self.index, self.settings.corpus_dir)
 
     @property
@@ -162,6 +171,11 @@ class ReportBot:
         return [_hit(c, s) for c, s in retriever.search(question, k, sources=_scope(retriever, sources))]
 
     def _prepare(self, inputs: dict) -> dict:
+        if not isinstance(inputs, dict):
+            raise InputError('the chain takes {"question": ..., "history": ..., "sources": ...}, '
+                             f"not {type(inputs).__name__}")
+        if "question" not in inputs:
+            raise InputError('the chain needs a "question"')
         question = check_question(inputs["question"])
         history = check_history(inputs.get("history"))
         base = self.retriever
@@ -185,12 +199,21 @@ class ReportBot:
     def _offline_answer(self, state: dict) -> Answer:
         """A computed answer when the question asks for a table operation, else a quote."""
         query, retriever = state["query"], state["retriever"]
-        # kept in the state: the chat-model path gives it to the model as a source too
-        computed = state["computed"] = ans.computed_answer(retriever, query)
+        # an internal error in one answer path falls back to the next, logged, never shown
+        try:
+            computed = ans.computed_answer(retriever, query)
+        except Exception:  # noqa: BLE001
+            log.exception("the computed answer failed for %r; answering from the text", query.asked)
+            computed = None
+        state["computed"] = computed  # the chat-model path gives it to the model as a source too
         if computed is not None:
             return computed
-        return ans.extractive_answer(retriever, query, state["chunks"], state["similarity"],
-                                     state["vector"])
+        try:
+            return ans.extractive_answer(retriever, query, state["chunks"], state["similarity"],
+                                         state["vector"])
+        except Exception:  # noqa: BLE001
+            log.exception("the extractive answer failed for %r", query.asked)
+            return Answer(UNANSWERED, False, [], query.asked)
 
     def _llm_sources(self, state: dict) -> list[StoredChunk]:
         """The chunks a chat model answers from: none that read like instructions to it; a

@@ -58,3 +58,14 @@ OCCURRENCE_CACHE = 4096  # words whose units / table cells are remembered
 # 50 000 characters a scan takes 0.08 ms a word and the index 0.09 ms; at 100 000, 0.16 ms
 # against 0.12 ms; at 400 000, 0.62 ms against 0.41 ms.
 GRAM_INDEX_MIN_CHARS = 100_000
+
+# Free space an ingest needs, foreseen before it writes (index/store.py). A chunk takes about
+# 30 KB with its unit vectors and records in Chroma (the bundled report: 3.5 MB for 117
+# chunks); until an index holds enough chunks to measure its own, 40 KB is assumed (a third
+# more). The margin covers SQLite's journal and Chroma's segment files growing in steps.
+DEFAULT_BYTES_PER_CHUNK = 40_000
+BYTES_PER_CHUNK_MIN_SAMPLE = 50
+FREE_SPACE_MARGIN = 8 << 20
+# and what each new chunk is counted as, against the index's own measure: twice, for the
+# units' vectors and the HNSW segments' growth in steps
+CHUNK_SPACE_FACTOR = 2.0

@@ -11,6 +11,8 @@ from ..models import Answer, Citation
 from .query import Query
 from .tableops import Plan, plan
 
+_NO_CELL = CellValue("", "missing")
+
 
 @dataclass
 class _Row:
@@ -21,8 +23,11 @@ class _Row:
     def label(self) -> str:
         return self.table.row_label(self.index)
 
-    def value(self, col: int) -> CellValue:
-        return self.table.values[self.index][col]
+    def value(self, col: int | None) -> CellValue:
+        row = self.table.values[self.index] if self.index < len(self.table.values) else []
+        if col is None or not 0 <= col < len(row):
+            return _NO_CELL  # a ragged row, or a table without the planned column
+        return row[col]
 
 
 class _Cites:
@@ -53,11 +58,15 @@ def _short(label: str) -> str:
 
 
 def _rows(p: Plan) -> list[_Row]:
-    return [_Row(t, i) for t in p.tables for i in p.rows.get(t.id, [])]
+    """The plan's rows; for an operation over a column, only those of tables that have it."""
+    needs_column = p.op in ("compare", "max", "min", "filter", "sum", "avg") or \
+        (p.op == "count" and p.test is not None)
+    return [_Row(t, i) for t in p.tables if not needs_column or t.id in p.column
+            for i in p.rows.get(t.id, []) if i < len(t.values)]
 
 
-def _col(p: Plan, row: _Row) -> int:
-    return p.column[row.table.id]
+def _col(p: Plan, row: _Row) -> int | None:
+    return p.column.get(row.table.id)
 
 
 def _passes(test: tuple, v: CellValue, scale: float = 1.0) -> bool:
@@ -233,8 +242,10 @@ def _lookup(p: Plan, cite: _Cites):
     parts, blanks = [], []
     for t in p.tables:
         for i in p.rows.get(t.id, []):
+            if i >= len(t.rows):
+                continue
             r = _Row(t, i)
-            cols = p.columns[t.id]
+            cols = [c for c in p.columns.get(t.id, []) if c < len(t.labels)]
             values = [(c, r.value(c)) for c in cols]
             given = [(c, v) for c, v in values if not v.missing]
             for c, v in values:
@@ -243,7 +254,8 @@ def _lookup(p: Plan, cite: _Cites):
             if given:
                 cells = "；".join(f"{_short(t.labels[c])}：{v.raw}" for c, v in given)
                 # the rest of the row: what else the report says of it (应用 beside 参数量)
-                rest = "；".join(f"{_short(t.labels[c])}：{t.rows[i][c]}" for c in range(len(t.labels))
+                rest = "；".join(f"{_short(t.labels[c])}：{t.rows[i][c]}"
+                                for c in range(min(len(t.labels), len(t.rows[i])))
                                 if c not in cols and c != t.label_column and t.rows[i][c])
                 parts.append(f"{r.label} {cells}" + (f"（{rest}）" if rest else "") + cite(r))
     if parts:

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 
 from ..documents.parse import SEP
+from ..index.records import StoredChunk
 from ..index.retrieval import Retriever, Unit, section_title
-from ..index.store import StoredChunk
 from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..models import Answer, Citation
 from ..tuning import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..index.store import StoredChunk
+from ..index.records import StoredChunk
 from ..models import Answer
 from ..tuning import LLM_MAX_TOKENS, LLM_REPEATED_LINES
 from .extractive import NOT_FOUND

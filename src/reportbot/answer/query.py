@@ -52,6 +52,8 @@ def normalize_history(history) -> list[tuple[str, str]]:
     for item in history:
         if isinstance(item, dict):
             role, content = item.get("role"), item.get("content")
+            if role not in ("user", "assistant", "system") or "content" not in item:
+                raise ValueError(f"history messages need a role (user or assistant) and content, got {item!r}")
             if isinstance(content, list):  # gradio multimodal content blocks
                 content = " ".join(str(c.get("text", "")) if isinstance(c, dict) else str(c)
                                    for c in content)
@@ -61,10 +63,12 @@ def normalize_history(history) -> list[tuple[str, str]]:
             elif role == "assistant" and pending_user is not None:
                 pairs.append((pending_user, content))
                 pending_user = None
-        elif isinstance(item, (list, tuple)) and len(item) == 2:
-            pairs.append((str(item[0] or ""), str(item[1] or "")))
+        elif isinstance(item, (list, tuple)) and len(item) == 2 and \
+                all(x is None or isinstance(x, str) for x in item):
+            pairs.append((item[0] or "", item[1] or ""))
         else:
-            raise ValueError(f"history items must be (question, answer) pairs or role dicts, got {item!r}")
+            raise ValueError(f"history items must be (question, answer) pairs of text or role dicts, "
+                             f"got {item!r}")
     return pairs
 
 

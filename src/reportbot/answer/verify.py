@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..index.store import StoredChunk
+from ..index.records import StoredChunk
 from ..language.terms import normalize
 from ..models import Citation
 from .extractive import citation

@@ -1,2 +1,2 @@
-"""What faces users: the command line (cli), the web chat (web) and the evaluation of
-question sets (evaluate)."""
+"""What faces users: the command line (cli), the web chat (web), exports a spreadsheet may
+open (export) and the evaluation of question sets (evaluate)."""

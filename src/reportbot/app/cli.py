@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 import threading
 import warnings
 
-from ..config import ConfigError, Settings
+from ..config import ConfigError, Settings, parse_auth, parse_port
 
 
 def _settings(args) -> Settings:
@@ -33,7 +34,15 @@ def _ensure_index(bot, quiet: bool = False) -> None:
     if not bot.settings.corpus_dir.is_dir() and bot.index.count():
         return  # a ready index with no corpus folder beside it: use it as it is
     if bot.needs_ingest():
-        report = bot.ingest()
+        from ..index.errors import DiskFull
+
+        try:
+            report = bot.ingest()
+        except DiskFull as exc:  # the index in use is unchanged: answer from it
+            if not bot.index.count():
+                raise
+            print(f"reportbot: warning: {exc}; answering from the index as it is", file=sys.stderr)
+            return
         if not quiet:
             print(report.summary(), file=sys.stderr)
 
@@ -110,7 +119,9 @@ def cmd_check(args) -> int:
     if args.json:
         _print_json({"healthy": result.healthy, "partial": result.partial, "orphans": result.orphans,
                      "dense": dict(zip(("chunks", "chunks_reached", "units", "units_reached"), result.dense)),
-                     "repaired": result.repaired})
+                     "repaired": result.repaired,
+                     "quarantined": [{"source": src, "where": where, "line": text}
+                                     for src, where, text in result.quarantined]})
     else:
         print(result.summary())
     return 0 if result.healthy or result.repaired else 1
@@ -182,6 +193,8 @@ _UNSAFE_NAME_RE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
 def cmd_tables(args) -> int:
     from pathlib import Path
 
+    from .export import write_csv
+
     bot = _bot(args)
     _ensure_index(bot, quiet=args.json)
     tables = bot.retriever.tables
@@ -191,7 +204,7 @@ def cmd_tables(args) -> int:
         for n, table in enumerate(tables, 1):
             stem = _UNSAFE_NAME_RE.sub("_", table.caption).strip("_") or "table"
             name = f"{n:02d}_{stem}.csv"
-            table.to_dataframe().to_csv(folder / name, encoding="utf-8-sig")
+            write_csv(table.to_dataframe(), folder / name)
             if not args.json:
                 print(folder / name)
     if args.json:
@@ -206,10 +219,29 @@ def cmd_tables(args) -> int:
     return 0
 
 
-def cmd_serve(args) -> int:
-    from .web import IngestStatus, parse_auth, serve
+def _serve_settings(args) -> tuple[str, int, tuple[str, str] | None]:
+    """Host, port and login for `serve`, checked before anything heavy loads: a bad one exits
+    at once with a message naming it (and a taken port is found now, not after the models)."""
+    import socket
 
-    auth = parse_auth(args.auth) if args.auth else None
+    value = args.auth if args.auth is not None else os.environ.get("REPORTBOT_AUTH", "")
+    auth = parse_auth(value) if value else None  # empty means no login
+    port = parse_port(args.port if args.port is not None else os.environ.get("REPORTBOT_PORT") or 7860)
+    host = args.host or os.environ.get("REPORTBOT_HOST") or "127.0.0.1"
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except (OSError, UnicodeError) as exc:
+        raise ConfigError(f"cannot serve on {host}:{port} ({getattr(exc, 'strerror', None) or exc}); "
+                          "check --host / REPORTBOT_HOST and --port / REPORTBOT_PORT") from None
+    return host, port, auth
+
+
+def cmd_serve(args) -> int:
+    host, port, auth = args.serving
+    from .web import IngestStatus, serve
+
     bot = _bot(args)
     status = None
     if bot.settings.corpus_dir.is_dir() and bot.needs_ingest():
@@ -218,7 +250,7 @@ def cmd_serve(args) -> int:
         bar = IngestBar()
         threading.Thread(target=status.run, args=(bot, bar), daemon=True, name="ingest").start()
     try:
-        serve(bot, host=args.host, port=args.port, auth=auth, status=status)
+        serve(bot, host=host, port=port, auth=auth, status=status)
     except OSError as exc:
         reason = str(exc).split(". You can")[0].rstrip(".")
         raise ConfigError(f"cannot start the web chat ({reason}); choose another --port") from exc
@@ -290,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        _settings(args).check()  # every setting, before any model or index loads
+        if args.command == "serve":
+            args.serving = _serve_settings(args)
+    except ConfigError as exc:
+        print(f"reportbot: error: {exc}", file=sys.stderr)
+        return 2
     if not args.verbose:
         logging.basicConfig(level=logging.ERROR)
         warnings.filterwarnings("ignore")
@@ -298,27 +337,45 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO)
     from ..bot import InputError
     from ..documents.loaders import LoadError
-    from ..index.store import IndexDamaged
+    from ..index.errors import IndexDamaged
     from .evaluate import EvalFileError
 
     try:
-        return args.func(args)
+        code = args.func(args)
     except (InputError, ConfigError, LoadError, EvalFileError, IndexDamaged, RuntimeError) as exc:
         print(f"reportbot: error: {exc}", file=sys.stderr)
-        return 2
+        code = 2
     except KeyboardInterrupt:
-        return 130
+        code = 130
     except Exception as exc:  # a chat model or Chroma server that is down, and the like
         if args.verbose:
             raise
         print(f"reportbot: error: {type(exc).__name__}: {exc} (run with -v for details)",
               file=sys.stderr)
-        return 1
+        code = 1
+    return code
+
+
+def run() -> None:
+    """The console script: main(), then a clean exit."""
+    sys.exit(_leave(main()))
+
+
+def _leave(code: int) -> int:
+    """Return ``code``, or end the process at once when threads of ours are still running
+    (serve's ingest when the server could not start): interpreter shutdown under a thread
+    that is inside torch or Chroma can crash (SIGSEGV) instead of exiting with ``code``."""
+    if threading.active_count() > 1:
+        import atexit
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        atexit._run_exitfuncs()  # temp folders of the view are still removed
+        os._exit(code)
+    return code
 
 
 def _quiet_progress() -> None:
-    import os
-
     os.environ.setdefault("TQDM_DISABLE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
@@ -331,4 +388,4 @@ def _quiet_progress() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

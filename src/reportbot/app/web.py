@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 import sys
 import threading
-import time
 
 import gradio as gr
 
 from ..bot import InputError, ReportBot, check_question
-from ..config import ConfigError
+from ..config import parse_auth, parse_port
 from ..models import Answer
 
 FAILED_LOGIN_DELAY_S = 1.0  # each wrong password waits this long: guessing gets slow
@@ -103,21 +103,18 @@ def sources_markdown(answer: Answer | None) -> str:
     return "\n\n".join(parts)
 
 
-def parse_auth(value: str) -> tuple[str, str]:
-    """USER:PASSWORD, both non-empty, or a clear error at start (not a server nobody can use)."""
-    user, sep, password = (value or "").partition(":")
-    if not sep or not user or not password:
-        raise ConfigError("--auth / REPORTBOT_AUTH takes USER:PASSWORD, both non-empty")
-    return user, password
-
-
-def _slow_auth(user: str, password: str):
+def slow_auth(user: str, password: str):
+    """Gradio's login check. A wrong password waits FAILED_LOGIN_DELAY_S before it is
+    refused, so guessing is slow — awaited, never slept: Gradio runs the check on its event
+    loop, and a blocking sleep there stalls every user (a flood of wrong logins would take the
+    server down)."""
     import hmac
 
-    def check(u: str, p: str) -> bool:
-        ok = hmac.compare_digest(u.encode(), user.encode()) & hmac.compare_digest(p.encode(), password.encode())
+    async def check(u: str, p: str) -> bool:
+        ok = hmac.compare_digest(str(u).encode(), user.encode()) & \
+            hmac.compare_digest(str(p).encode(), password.encode())
         if not ok:
-            time.sleep(FAILED_LOGIN_DELAY_S)
+            await asyncio.sleep(FAILED_LOGIN_DELAY_S)
         return ok
 
     return check
@@ -229,13 +226,13 @@ def serve(bot: ReportBot, host: str | None = None, port: int | None = None,
           auth: tuple[str, str] | None = None, block: bool = True,
           status: IngestStatus | None = None):
     host = host or os.environ.get("REPORTBOT_HOST") or "127.0.0.1"
-    port = port or int(os.environ.get("REPORTBOT_PORT") or 7860)
+    port = port or parse_port(os.environ.get("REPORTBOT_PORT") or 7860)
     if auth is None and os.environ.get("REPORTBOT_AUTH"):  # empty means no login
         auth = parse_auth(os.environ["REPORTBOT_AUTH"])
     app = build_app(bot, status)
     # a queue with no size limit: concurrent users wait their turn, none is turned away
     app.queue(default_concurrency_limit=2, max_size=None)
-    app.launch(server_name=host, server_port=port, auth=_slow_auth(*auth) if auth else None,
+    app.launch(server_name=host, server_port=port, auth=slow_auth(*auth) if auth else None,
                prevent_thread_lock=not block,
                show_error=True, footer_links=["api"], ssr_mode=False)
     return app

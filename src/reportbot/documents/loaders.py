@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .charfold import fix_radicals, normalize_text  # noqa: F401 - fix_radicals is public API
-
-SUPPORTED = {".txt", ".md", ".markdown", ".pdf"}
+from .corpus import SUPPORTED
+from .limits import Budget, LimitExceeded, Limits, check_inflated, check_pages, check_size
 
 
 class LoadError(Exception):
@@ -31,20 +31,28 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_pages(path: Path) -> list[Page]:
-    """Return the pages of ``path``; raise :class:`LoadError` with a clear reason otherwise."""
+def load_pages(path: Path, limits: Limits | None = None) -> list[Page]:
+    """Return the pages of ``path``; raise :class:`LoadError` with a clear reason otherwise
+    (also when the file goes past one of its ``limits``)."""
     path = Path(path)
+    limits = limits or Limits()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise LoadError(path, f"unsupported file type '{suffix}' (use .txt, .md or .pdf)")
     try:
+        check_size(path.stat().st_size, limits)
         data = path.read_bytes()
+    except LimitExceeded as exc:
+        raise LoadError(path, str(exc)) from exc
     except OSError as exc:
         raise LoadError(path, f"cannot be read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise LoadError(path, "the file is empty")
     if suffix == ".pdf":
-        return _load_pdf(path, data)
+        try:
+            return _load_pdf(path, data, limits)
+        except LimitExceeded as exc:
+            raise LoadError(path, str(exc)) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -56,8 +64,9 @@ def load_pages(path: Path) -> list[Page]:
     return [Page(None, normalize_text(text))]
 
 
-def _load_pdf(path: Path, data: bytes) -> list[Page]:
-    """Pages of a PDF, read for layout (pdf.py); pypdf checks first that it can be opened."""
+def _load_pdf(path: Path, data: bytes, limits: Limits) -> list[Page]:
+    """Pages of a PDF, read for layout (pdf.py); pypdf checks first that it can be opened
+    and that it keeps within its page and inflated-size limits."""
     import io
 
     from pypdf import PdfReader
@@ -78,12 +87,17 @@ def _load_pdf(path: Path, data: bytes) -> list[Page]:
                 raise LoadError(path, "the PDF is encrypted with a password; decrypt it first")
         if not reader.pages:
             raise LoadError(path, "the PDF has no pages")
-    except LoadError:
+        check_pages(len(reader.pages), limits)
+        check_inflated(reader, limits)
+    except (LoadError, LimitExceeded):
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise LoadError(path, f"broken or unreadable PDF ({exc})") from exc
+    budget = Budget(limits)
     try:
-        layout = read_pdf(data)
+        layout = read_pdf(data, budget.check)
+    except LimitExceeded:
+        raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files
         raise LoadError(path, f"broken or unreadable PDF ({type(exc).__name__}: {exc})") from exc
     pages = [Page(number, normalize_text(text)) for number, text in layout.pages]
@@ -93,21 +107,3 @@ def _load_pdf(path: Path, data: bytes) -> list[Page]:
     if pages:
         pages[0].warnings = list(layout.warnings)
     return pages
-
-
-def list_corpus(corpus_dir: Path) -> list[Path]:
-    """All report files under ``corpus_dir`` (recursively), in a stable order."""
-    corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise LoadError(corpus_dir, "corpus folder not found")
-    return sorted(
-        p for p in corpus_dir.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED
-    )
-
-
-def unsupported_files(corpus_dir: Path) -> list[Path]:
-    return sorted(
-        p for p in Path(corpus_dir).rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in SUPPORTED
-    )

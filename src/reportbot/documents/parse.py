@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..language.terms import has_cjk
 from .loaders import Page
 
-PARSER_VERSION = 6
+PARSER_VERSION = 7  # 7: instruction-like lines are quarantined before parsing
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"

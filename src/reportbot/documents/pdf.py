@@ -22,6 +22,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
@@ -138,8 +139,9 @@ def _running_lines(all_blocks: list[list], heights: list[float]) -> set[str]:
     return {k for k, n in seen.items() if n >= need}
 
 
-def read_pdf(data: bytes) -> PdfText:
-    """The text of each page of a PDF, laid out as the parser reads a text report."""
+def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText:
+    """The text of each page of a PDF, laid out as the parser reads a text report.
+    ``check(page)`` runs before each page (the file's time and memory budget)."""
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -147,7 +149,9 @@ def read_pdf(data: bytes) -> PdfText:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = list(pdf.pages)
         all_blocks, heights, bodies, images = [], [], [], []
-        for page in pages:
+        for number, page in enumerate(pages, 1):
+            if check:
+                check(number)
             blocks, body = _page_blocks(page)
             all_blocks.append(blocks)
             heights.append(float(page.height))

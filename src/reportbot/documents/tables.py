@@ -119,8 +119,10 @@ class Table:
             return "missing"
         return max(set(kinds), key=kinds.count)
 
-    def scale(self, col: int) -> float:
+    def scale(self, col: int | None) -> float:
         """What a number in this column is worth: 总市值 (亿元) holds hundreds of millions."""
+        if col is None or not 0 <= col < len(self.labels):
+            return 1.0
         m = _HEADER_UNIT_RE.search(self.labels[col])
         return _MAGNITUDE[m.group(1)] if m else 1.0
 
@@ -138,7 +140,8 @@ class Table:
         return 0
 
     def row_label(self, row: int) -> str:
-        return self.rows[row][self.label_column]
+        cells = self.rows[row] if 0 <= row < len(self.rows) else []
+        return cells[self.label_column] if self.label_column < len(cells) else ""
 
     def estimate_year(self, col: int) -> tuple[int, str] | None:
         """(2023, "E") for a column headed 2023E — A is actual, E/F an estimate."""

@@ -14,7 +14,8 @@ from ..language.lexicons import synonyms_for
 from ..language.tokens import Tokenizer
 from ..tuning import MAX_ROWS_PER_TABLE, RRF_K
 from . import view as view_mod
-from .store import Index, StoredChunk
+from .records import StoredChunk
+from .store import Index
 from .tablesearch import TableSearch
 from .textindex import TermStats, TextIndex
 from .view import View, view_key

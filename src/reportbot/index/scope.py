@@ -12,8 +12,8 @@ import numpy as np
 from ..language.terms import Term, normalize
 from ..tuning import COVER_LINES, NAMING_COVER_SHARE
 from .bounded import remember
+from .records import StoredChunk
 from .retrieval import Retriever
-from .store import StoredChunk
 from .tablesearch import TableSearch
 from .textindex import TermStats, TextIndex
 

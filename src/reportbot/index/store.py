@@ -8,19 +8,20 @@ names, so a crash mid-write never shows half a file. The ingest process itself i
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 import logging
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..config import ConfigError, Settings, resolve_model
+from ..config import Settings, resolve_model
 from ..documents.parse import PARSER_VERSION, Chunk
 from ..documents.units import embed_text, unit_id, units_of
+from ..tuning import BYTES_PER_CHUNK_MIN_SAMPLE, DEFAULT_BYTES_PER_CHUNK, FREE_SPACE_MARGIN
+from . import folders
+from .errors import DiskFull, guard
+from .records import PAGE, StoredChunk, from_record, get_all, record_metadata, text_sha
 
 log = logging.getLogger(__name__)
 
@@ -29,57 +30,12 @@ BATCH = 64  # records per Chroma write
 # fastest of 8–128 for m3e-small on 2 CPU cores
 ENCODE_BATCH = 32
 LOOKUP_BATCH = 500  # text hashes per Chroma lookup of vectors already stored
-PAGE = 5000  # records per Chroma read of a whole collection
-SUMMARY_NAMES = 10  # file names an ingest summary lists per kind of change
-
-
-@dataclass
-class StoredChunk(Chunk):
-    id: str = ""
-    source: str = ""
+MB = 1 << 20
 
 
 # 2: a manifest collection says which file versions are complete (older indexes are rebuilt)
 INDEX_VERSION = 2
 GENERATION_ID = "__generation__"  # manifest record counting finished ingests (readers watch it)
-_DAMAGE_WORDS = ("malformed", "not a database", "disk image", "no such table", "file is encrypted",
-                 "database corruption", "unable to open database", "error finding id", "nothing found on disk",
-                 "hnsw", "segment")
-
-
-class IndexDamaged(RuntimeError):
-    """The stored index cannot be read; the message names the folder and the way out."""
-
-
-# Another process wrote the index since this one opened it: Chroma's in-memory view is behind.
-_STALE_WORDS = ("error finding id", "nothing found on disk")
-
-
-def _guard(method):
-    """Turn the storage errors of a damaged index into one clear IndexDamaged. An error that
-    another process's writes cause (a stale in-memory view) reopens the index and retries once."""
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        for attempt in (1, 2):
-            try:
-                return method(self, *args, **kwargs)
-            except (IndexDamaged, ConfigError):
-                raise
-            except Exception as exc:  # noqa: BLE001 - sqlite, Rust and HNSW errors come in many types
-                message = str(exc).lower()
-                if attempt == 1 and any(w in message for w in _STALE_WORDS) and hasattr(self, "client"):
-                    self.reopen()
-                    continue
-                if any(w in message for w in _DAMAGE_WORDS):
-                    raise IndexDamaged(damage_message(self.settings, exc)) from exc
-                raise
-    return wrapper
-
-
-def damage_message(settings: Settings, exc: Exception) -> str:
-    where = settings.chroma_url or str(Path(settings.index_dir).resolve())
-    return (f"the index in {where} is damaged ({str(exc).splitlines()[0][:160]}); rebuild it from "
-            f"the corpus with `reportbot ingest --rebuild`")
 
 
 def wipe(settings: Settings) -> None:
@@ -87,120 +43,50 @@ def wipe(settings: Settings) -> None:
     folder = Path(settings.index_dir)
     if settings.chroma_url or not folder.is_dir():
         return
-    for child in folder.iterdir():
+    for child in folder.iterdir():  # generation folders, CURRENT and views go too
         if child.name in (".gitkeep", ".ingest.lock"):
             continue
         shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)  # partly written before (a crash): written again
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # pages skipped in files that were indexed
-    rebuilt: str = ""  # why the whole index was rebuilt, if it was
-    chunks: int = 0  # chunks in the index afterwards
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.repaired or self.rebuilt)
-
-    def summary(self) -> str:
-        lines = []
-        if self.rebuilt:
-            lines.append(f"rebuilt the index: {self.rebuilt}")
-        for label, items in (("added", self.added), ("updated", self.updated),
-                             ("repaired", self.repaired), ("removed", self.removed),
-                             ("unchanged", self.unchanged)):
-            if items:  # a library's hundreds of names would bury the rest
-                names = ", ".join(items[:SUMMARY_NAMES]) + (f" … ({len(items)} files)" if len(items) > SUMMARY_NAMES else "")
-                lines.append(f"{label}: {names}")
-        for path, reason in self.errors:
-            lines.append(f"ERROR {path}: {reason}")
-        for path, reason in self.warnings:
-            lines.append(f"WARNING {path}: {reason}")
-        lines.append(f"{self.chunks} chunks in the index")
-        return "\n".join(lines)
-
-
-def _client(settings: Settings):
+def _client(settings: Settings, folder: Path | None = None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
+        settings.check()  # the URL's form
         url = urlparse(settings.chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise ConfigError(
-                f"REPORTBOT_CHROMA_URL must look like http://host:8000, got {settings.chroma_url!r}"
-            )
         return chromadb.HttpClient(
             host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
             ssl=url.scheme == "https", settings=chroma_settings,
         )
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
 
 
-def _metadata(chunk: Chunk, source: str, digest: str) -> dict:
-    return {
-        "source": source,
-        "file_hash": digest,
-        "kind": chunk.kind,
-        "body": chunk.body,
-        "section": chunk.section,
-        "page": chunk.page or 0,
-        "table": chunk.table,
-        "table_id": f"{source}#{chunk.table_id}" if chunk.table_id else "",
-        "row": chunk.row,
-        "row_no": chunk.row_no,
-        "cells": json.dumps(chunk.cells, ensure_ascii=False) if chunk.cells else "",
-        "table_data": json.dumps(chunk.table_data, ensure_ascii=False) if chunk.table_data else "",
-        "order": chunk.order,
-    }
-
-
-def _get_all(collection, include: list[str]) -> dict:
-    """Every record of ``collection``, read in pages: one read of all records binds a SQL
-    variable per record, and SQLite refuses over 32766 of them (about 80 reports' units)."""
-    out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
-    while True:
-        got = collection.get(include=include, limit=PAGE, offset=len(out["ids"]))
-        for key in out:
-            out[key].extend(got[key] if got[key] is not None else [])
-        if len(got["ids"]) < PAGE:
-            return out
-
-
-def text_sha(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-
-def _from_record(cid: str, meta: dict) -> StoredChunk:
-    cells = [tuple(c) for c in json.loads(meta["cells"])] if meta.get("cells") else []
-    return StoredChunk(
-        kind=meta["kind"], body=meta["body"], section=meta["section"],
-        page=meta.get("page") or None, table=meta.get("table", ""),
-        table_id=meta.get("table_id", ""), row=meta.get("row", ""),
-        row_no=meta.get("row_no", 0), cells=cells, order=meta.get("order", 0),
-        table_data=json.loads(meta["table_data"]) if meta.get("table_data") else None,
-        id=cid, source=meta["source"],
-    )
+def _close(client) -> None:
+    try:
+        client.close()
+    except Exception:  # noqa: BLE001 - already released (a reopen dropped Chroma's cache)
+        pass
 
 
 class Index:
     """Chunks of the corpus in a Chroma collection, embedded with a sentence-transformers model."""
 
-    @_guard
+    @guard
     def __init__(self, settings: Settings):
         from chromadb.utils.embedding_functions import SentenceTransformerEmbeddingFunction
 
         self.settings = settings
-        self.client = _client(settings)
+        self.root = Path(settings.index_dir)  # the local index folder (or a read-only one's copy)
+        self.read_only = not settings.chroma_url and not folders.writable(self.root)
+        if self.read_only:
+            self.root = folders.read_only_copy(self.root)
+        self.folder = folders.live_folder(self.root)  # the Chroma files in use
+        self._previous: tuple | None = None  # while an ingest writes a new folder: what it replaces
+        self._retired: list = []  # clients of replaced folders, closed at the next write
         # Always an explicit embedding function: Chroma's default one would download a model.
         self.embed = SentenceTransformerEmbeddingFunction(
             model_name=resolve_model(settings.embed_model), normalize_embeddings=True
@@ -210,16 +96,105 @@ class Index:
             "parser_version": PARSER_VERSION,
             "index_version": INDEX_VERSION,
         }
-        self.collection, self.units, self.manifest = self._open()
+        try:
+            self.client = _client(settings, self.folder)
+            self.collection, self.units, self.manifest = self._open()
+        except Exception as exc:
+            # Chroma writes even to open: on a full disk the index is read from a copy elsewhere
+            if settings.chroma_url or self.read_only or not folders.is_disk_full(exc):
+                raise
+            log.warning("the disk holding %s is full: answering from a copy of the index", self.root)
+            self.read_only = True
+            self.root = folders.read_only_copy(self.root)
+            self.folder = folders.live_folder(self.root)
+            self.client = _client(settings, self.folder)
+            self.collection, self.units, self.manifest = self._open()
         self.collection.count()  # a damaged database fails here, not at the first question
 
     def reopen(self) -> None:
-        """Open the index afresh, dropping Chroma's cached view of it (written by another process)."""
+        """Open the index afresh, dropping Chroma's cached view of it (written by another
+        process), in the folder CURRENT names now."""
         from chromadb.api.client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()
-        self.client = _client(self.settings)
+        if not self.settings.chroma_url and self._previous is None:
+            self.folder = folders.live_folder(self.root)
+        self.client = _client(self.settings, self.folder)
         self.collection, self.units, self.manifest = self._open()
+
+    def moved(self) -> bool:
+        """Whether another process's ingest has put a new folder in use since this one opened."""
+        return (not self.settings.chroma_url and not self.read_only and self._previous is None
+                and folders.live_folder(self.root) != self.folder)
+
+    # --- writing a new folder, switched to only when complete --------------------------------
+    def begin_write(self) -> None:
+        """Write from now on into a copy of the folder in use (nothing of a Chroma server is
+        copied: there the writes go in place)."""
+        if self.read_only:
+            raise RuntimeError(f"the index in {self.settings.index_dir} is read-only: questions are "
+                               "answered from it as it is, but an ingest needs write access")
+        if self.settings.chroma_url:
+            return
+        if self.moved():
+            self.reopen()
+        self._close_retired()
+        folders.remove_strays(self.root, self.folder)
+        need = folders.size_of(folders.chroma_entries(self.folder, self.root)) + FREE_SPACE_MARGIN
+        self.check_space(need, "a copy of the index to write into")
+        written = folders.new_generation(self.root, self.folder)
+        self._previous = (self.folder, self.client, self.collection, self.units, self.manifest)
+        self.folder = written
+        try:
+            self.client = _client(self.settings, self.folder)
+            self.collection, self.units, self.manifest = self._open()
+        except BaseException:
+            self.rollback()
+            raise
+
+    def commit(self) -> None:
+        """Put the written folder in use and remove the one it replaces."""
+        if self._previous is None:
+            return
+        folders.publish(self.root, self.folder)
+        previous, old_client = self._previous[0], self._previous[1]
+        self._previous = None
+        # closed at the next write, not now: a question being answered may still be reading it
+        self._retired.append(old_client)
+        folders.remove(self.root, previous)
+
+    def rollback(self) -> None:
+        """Go back to the folder in use before (still open: on a full disk, opening needs
+        space), and remove what this ingest wrote."""
+        if self._previous is None:
+            return
+        written, staging = self.folder, self.client
+        self.folder, self.client, self.collection, self.units, self.manifest = self._previous
+        self._previous = None
+        _close(staging)  # its files' space is freed only once they are closed
+        folders.remove(self.root, written)
+
+    def _close_retired(self) -> None:
+        while self._retired:
+            _close(self._retired.pop())
+
+    def check_space(self, need: int, what: str) -> None:
+        """Stop cleanly, before writing, when the index's disk lacks ``need`` bytes."""
+        if self.settings.chroma_url:
+            return
+        free = folders.free_bytes(self.root)
+        if free < need:
+            raise DiskFull(f"not enough free space for {what} in {Path(self.settings.index_dir).resolve()}: "
+                           f"about {need / MB:.0f} MB needed, {free / MB:.0f} MB free; free some space "
+                           "(or move the index with REPORTBOT_INDEX_DIR) and ingest again; the index "
+                           "in use is unchanged")
+
+    def bytes_per_chunk(self) -> float:
+        """What a chunk (with its units) takes on disk in this index, to foresee an ingest's need."""
+        n = self.count()
+        if self.settings.chroma_url or n < BYTES_PER_CHUNK_MIN_SAMPLE:
+            return DEFAULT_BYTES_PER_CHUNK
+        return folders.size_of(folders.chroma_entries(self.folder, self.root)) / n
 
     def _open(self):
         chunks = self.client.get_or_create_collection(
@@ -296,7 +271,7 @@ class Index:
         self.collection, self.units, self.manifest = self._open()
 
     # --- the manifest ---------------------------------------------------------------------
-    @_guard
+    @guard
     def manifest_records(self) -> dict[str, dict]:
         """source -> {"file_hash", "chunks", "units", "failed_hash", "failed_reason"}."""
         got = self.manifest.get(include=["metadatas"])
@@ -309,9 +284,11 @@ class Index:
     def drop_manifest(self, source: str) -> None:
         self.manifest.delete(ids=[source])
 
-    @_guard
+    @guard
     def generation(self) -> int:
         """How many ingests have changed the index: a reader that saw another number reloads."""
+        if self.moved():
+            self.reopen()
         got = self.manifest.get(ids=[GENERATION_ID], include=["metadatas"])
         return int(got["metadatas"][0]["n"]) if got["ids"] else 0
 
@@ -323,30 +300,30 @@ class Index:
         """source -> the file hash whose chunks are all in the index."""
         return {s: m["file_hash"] for s, m in self.manifest_records().items() if m.get("file_hash")}
 
-    @_guard
+    @guard
     def stored_counts(self) -> tuple[Counter, Counter]:
         """(chunks, units) stored per (source, file hash), whatever the manifest says."""
         chunks = Counter((m["source"], m["file_hash"])
-                         for m in _get_all(self.collection, ["metadatas"])["metadatas"])
+                         for m in get_all(self.collection, ["metadatas"])["metadatas"])
         units = Counter((m["source"], m["file_hash"])
-                        for m in _get_all(self.units, ["metadatas"])["metadatas"])
+                        for m in get_all(self.units, ["metadatas"])["metadatas"])
         return chunks, units
 
-    @_guard
+    @guard
     def count(self) -> int:
         return self.collection.count()
 
-    @_guard
+    @guard
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk of the file versions the manifest names as completely indexed."""
         complete = self.complete()
-        got = _get_all(self.collection, ["metadatas"])
-        chunks = [_from_record(i, m) for i, m in zip(got["ids"], got["metadatas"])
+        got = get_all(self.collection, ["metadatas"])
+        chunks = [from_record(i, m) for i, m in zip(got["ids"], got["metadatas"])
                   if complete.get(m["source"]) == m["file_hash"]]
         chunks.sort(key=lambda c: (c.source, c.order))
         return chunks
 
-    @_guard
+    @guard
     def query(self, text: str, n: int, vector=None, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the ``n`` nearest chunks (matching ``where``)."""
         n = min(n, self.count())
@@ -357,7 +334,7 @@ class Index:
                                     include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
-    @_guard
+    @guard
     def unit_vectors(self, ids: list[str]) -> dict[str, object]:
         """unit id -> its vector (numpy), for ``ids``; read in pages, as SQLite binds a
         variable per id."""
@@ -367,7 +344,7 @@ class Index:
             out.update(zip(got["ids"], got["embeddings"]))
         return out
 
-    @_guard
+    @guard
     def write_source(self, source: str, digest: str, chunks: list[Chunk]) -> tuple[int, int]:
         """Store one file version's chunks and unit vectors (upsert: a rerun after a crash
         writes the same ids again), then drop its other versions. Returns (chunks, units)."""
@@ -380,7 +357,7 @@ class Index:
                 ids=ids[start:start + BATCH],
                 embeddings=vectors[start:start + BATCH],
                 documents=[c.text for c in part],
-                metadatas=[{**_metadata(c, source, digest), "text_sha": sha}
+                metadatas=[{**record_metadata(c, source, digest), "text_sha": sha}
                            for c, sha in zip(part, shas[start:start + BATCH])],
             )
         units = [(unit_id(cid, u), u) for cid, c in zip(ids, chunks) for u in units_of(c)]
@@ -393,19 +370,19 @@ class Index:
                                          for sha in unit_shas[start:start + BATCH]])
         return len(chunks), len(units)
 
-    @_guard
+    @guard
     def drop_other_versions(self, source: str, digest: str) -> None:
         stale = {"$and": [{"source": source}, {"file_hash": {"$ne": digest}}]}
         self.collection.delete(where=stale)
         self.units.delete(where=stale)
 
-    @_guard
+    @guard
     def delete_source(self, source: str) -> None:
         self.collection.delete(where={"source": source})
         self.units.delete(where={"source": source})
         self.drop_manifest(source)
 
-    @_guard
+    @guard
     def dense_coverage(self) -> tuple[int, int, int, int]:
         """(chunks stored, chunks dense search reaches, units stored, units reached): a
         damaged vector segment reaches fewer than are stored."""

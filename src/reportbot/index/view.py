@@ -39,7 +39,8 @@ from ..language.lexicons import Aliases, metric_words
 from ..language.terms import normalize
 from ..language.tokens import attribute_words, domain_words
 from .aliases import learn_aliases
-from .store import Index, StoredChunk
+from .records import StoredChunk
+from .store import Index
 from .tablesearch import TableSearch
 from .textindex import Grams
 
@@ -85,7 +86,7 @@ def view_root(index: Index) -> Path:
     """Where views are saved: beside a local index; with a Chroma server (nothing written
     locally), a folder of this process's own, removed at exit."""
     if not index.settings.chroma_url:
-        return Path(index.settings.index_dir)
+        return index.root
     global _PROCESS_ROOT
     if _PROCESS_ROOT is None:
         _PROCESS_ROOT = Path(tempfile.mkdtemp(prefix="reportbot-view-"))
