@@ -82,6 +82,9 @@ def _passes(test: tuple, v: CellValue, scale: float = 1.0) -> bool:
     if v.number is None:
         return False
     number = v.number * scale if len(test) > 2 and test[2] else v.number
+    if kind == "between":  # ("between", low, scaled, high, inclusive)
+        low, high, inclusive = test[1], test[3], test[4]
+        return low <= number <= high if inclusive else low < number < high
     return {"gt": number > test[1], "ge": number >= test[1],
             "lt": number < test[1], "le": number <= test[1]}[kind]
 
@@ -194,14 +197,20 @@ def _condition(test: tuple, label: str) -> str:
         return f"{label}以{test[1]}开头"
     if kind == "suffix":
         return f"{label}为.{test[1]}"
+    if kind == "between":
+        return f"{label}在{_amount(test[1])}到{_amount(test[3])}之间" + ("（含两端）" if test[4] else "")
     word = {"gt": "高于", "ge": "不低于", "lt": "低于", "le": "不高于"}[kind]
     value = test[1]
     if value == 0 and kind in ("lt", "gt"):
         return f"{label}为{'负' if kind == 'lt' else '正'}"
+    return f"{label}{word}{_amount(value)}"
+
+
+def _amount(value: float) -> str:
     for mag, unit in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
         if abs(value) >= mag:
-            return f"{label}{word}{value / mag:g}{unit}"
-    return f"{label}{word}{value:g}"
+            return f"{value / mag:g}{unit}"
+    return f"{value:g}"
 
 
 def _count(p: Plan, cite: _Cites):

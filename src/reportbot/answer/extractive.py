@@ -70,6 +70,15 @@ def _match(retriever: Retriever, term: str, norm: str, name: bool = False) -> fl
     return 0.5 * sum(contains(s, norm) for s in subs) / len(subs)
 
 
+# a number that states an amount: not a date (3月15日, 2023年), not part of a name (GPT-4, M2M-100)
+_DATE_PART_RE = re.compile(r"\d{1,4}\s*[年月日号]")
+_AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.\-])\d+(?:[.,]\d+)?")
+
+
+def _has_amount(text: str) -> bool:
+    return bool(_AMOUNT_RE.search(_DATE_PART_RE.sub(" ", text)))
+
+
 def _term_match(retriever: Retriever, term: Term, norm: str) -> float:
     return max(_match(retriever, f, norm, term.exact) for f in term.forms)
 
@@ -126,6 +135,9 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             if query.wants_date and not _DATE_IN_TEXT_RE.search(unit.text):
                 blocked = True  # asked "when", and this passage gives no date
                 missing.append("date")
+            if query.wants_amount and not _has_amount(unit.text):
+                blocked = True  # asked "how much", and this passage gives no amount
+                missing.append("amount")
             semantic = retriever.similarity(unit, vector)
             if semantic is None:
                 semantic = similarity.get(chunk.id, 0.0)
@@ -319,6 +331,8 @@ def not_found_text(retriever: Retriever, query: Query, scored: list[Scored]) -> 
         return base + (f" It does not mention {names}." if english else f"报告中没有提到{names}。")
     if query.wants_date and any("date" in s.missing and s.coverage >= MIN_COVERAGE for s in scored):
         return base + (" It gives no date for this." if english else "报告中没有给出相关的时间。")
+    if query.wants_amount and any("amount" in s.missing and s.coverage >= MIN_COVERAGE for s in scored):
+        return base + (" It gives no amount for this." if english else "报告中没有给出相关的金额或数量。")
     if len(keys) >= 2:
         names = "、".join(f"“{t.text}”" for t in keys[:4])
         return base + (f" It mentions {names}, but never together." if english

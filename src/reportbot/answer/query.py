@@ -7,12 +7,16 @@ from dataclasses import dataclass, field, replace
 
 from ..index.retrieval import Retriever
 from ..language.dates import _MONTH_DAY_RE, date_forms, read_dates
+from ..language.scripts import reading_form
 from ..language.terms import Term, has_cjk, is_mostly_latin, normalize
 from ..tuning import PRIOR_WEIGHT
 
 _MORE_RE = re.compile(r"还有|别的|其他|其它|更多|另外|此外")
 _ANAPHORA_RE = re.compile(r"^(那|那么|它|它们|他们|其|该|这些|那些|这个|那个)|呢[？?]?$")
 # questions that ask for a date: the passage that answers must contain one
+# asks for an amount: money, a size, a count of units ("花多少钱", "多少亿", "how much")
+_AMOUNT_Q_RE = re.compile(r"多少(?:钱|亿|万|元|个亿|美元|资金|成本|费用)|花(?:了)?多少|成本多少|"
+                          r"\bhow much\b|\bcost\b", re.I)
 _WHEN_RE = re.compile(r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|哪个月|\bwhen\b|what year|which year|what date",
                       re.I)
 
@@ -32,6 +36,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     periods: list[str] = field(default_factory=list)  # 一季度, H1 …
     wants_date: bool = False
+    wants_amount: bool = False  # "多少钱", "how much": only a passage with an amount answers
 
     @property
     def asked(self) -> str:
@@ -92,8 +97,19 @@ def without_terms(query: Query, dropped: list[Term]) -> Query:
     return replace(query, terms=terms, text=text, search_text=_search_text(text, terms))
 
 
-def _read(retriever: Retriever, question: str) -> Query:
-    """A question on its own: dates resolved, terms found."""
+def _without_cue_roles(terms: list[Term], text: str) -> list[Term]:
+    """Words of an operation cue (垫底, 是负的, 没写) keep their weight for ranking but can
+    never block an answer, nor be named as missing from the report."""
+    from .tableops import OPERATION_CUES  # tableops reads Query: imported here, not above
+
+    cues = [normalize(m.group(0)) for rx in OPERATION_CUES for m in rx.finditer(text)]
+    return [replace(t, role="", kind="" if t.kind == "entity" else t.kind, soft=True)
+            if any(t.text in cue or cue in t.text for cue in cues) else t for t in terms]
+
+
+def _read(retriever: Retriever, asked: str) -> Query:
+    """A question on its own: read in simplified characters, dates resolved, terms found."""
+    question = reading_form(asked)
     reading = read_dates(question, retriever.report_year)
     # month-day dates become one term each (4月13日 ~ 4.13), not loose numbers
     terms = retriever.tokenizer.terms(_MONTH_DAY_RE.sub(" ", reading.text))
@@ -102,12 +118,14 @@ def _read(retriever: Retriever, question: str) -> Query:
         terms.append(Term(forms[0], 1.0, kind="number", alts=forms[1:], role="period"))
     years = {str(y) for y in reading.years}
     terms = [replace(t, role="period") if t.text in years else t for t in terms]
+    terms = _without_cue_roles(terms, reading.text)
     for period in reading.periods:
         if not any(t.text == normalize(period) for t in terms):
             terms.append(Term(normalize(period), 1.0, role="period"))
-    return Query(question, _search_text(reading.text, terms), terms, text=reading.text,
+    return Query(asked, _search_text(reading.text, terms), terms, text=reading.text,
                  notes=reading.notes, years=reading.years, periods=reading.periods,
-                 wants_date=bool(_WHEN_RE.search(question)))
+                 wants_date=bool(_WHEN_RE.search(question)),
+                 wants_amount=bool(_AMOUNT_Q_RE.search(question)) and not _WHEN_RE.search(question))
 
 
 def understand(retriever: Retriever, question: str, history=None, depth: int = 3) -> Query:
@@ -144,4 +162,5 @@ def understand(retriever: Retriever, question: str, history=None, depth: int = 3
         notes=prev.notes + query.notes,
         years=query.years or prev.years,
         wants_date=query.wants_date or prev.wants_date,
+        wants_amount=query.wants_amount or prev.wants_amount,
     )

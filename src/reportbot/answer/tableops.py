@@ -27,8 +27,8 @@ _AVG_RE = re.compile(r"平均|均值|\baverage\b|\bmean\b", re.I)
 _TOP_N_RE = re.compile(r"前([一二三四五六七八九十两\d]+)(?:名|家|个|位|只)?|top\s*(\d+)", re.I)
 _SUPER_HIGH_RE = re.compile(r"最(?:高|大|多|贵|强|新|晚)|排(?:名)?第一|第一名|排名第一|highest|largest|biggest|most|"
                             r"greatest|top|latest|most expensive", re.I)
-_SUPER_LOW_RE = re.compile(r"最(?:低|小|少|便宜|弱|早|老)|倒数第一|lowest|smallest|least|cheapest|earliest|"
-                           r"fewest", re.I)
+_SUPER_LOW_RE = re.compile(r"最(?:低|小|少|便宜|弱|早|老)|倒数第一|垫底|排(?:在)?最后|末位|lowest|smallest|least|"
+                           r"cheapest|earliest|fewest|bottom", re.I)
 _COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|还是|相比|比较|对比|\bor\b|\bvs\.?|versus|"
                          r"which (?:one|company|model|came)", re.I)
 _HIGH_WORDS = re.compile(r"高|大|多|贵|强|晚|higher|larger|bigger|more|greater|later|expensive", re.I)
@@ -39,14 +39,26 @@ _FILTER_RE = re.compile(
     r"|(?P<num2>-?\d+(?:\.\d+)?)\s*(?P<mag2>万亿|亿|万|千)?\s*(?:倍|%|元|个|家)?\s*(?P<op2>以上|以下|及以上|及以下)",
     re.I,
 )
+_NUM = r"-?\d+(?:\.\d+)?"
+_MAG = r"(?:万亿|亿|万|千)"
+# a range: "在100亿到200亿之间", "10到20倍之间", "between 10 and 20"
+_RANGE_RE = re.compile(
+    rf"(?P<a>{_NUM})\s*(?P<amag>{_MAG})?\s*(?:倍|%|元)?\s*(?:到|至|~|～|—|-)\s*(?P<b>{_NUM})\s*(?P<bmag>{_MAG})?"
+    rf"\s*(?:倍|%|元|个|家)?\s*之间|between\s+(?P<a2>{_NUM})\s+and\s+(?P<b2>{_NUM})", re.I)
+_EXCLUSIVE_RANGE_RE = re.compile(r"不含两端|不包括两端|exclusive", re.I)
+# a threshold named before and pointed at ("以35.28倍为线，…低于它的")
+_POINTED_RE = re.compile(r"(?P<op>超过|高于|大于|多于|低于|小于|少于|不到|above|over|below|under)\s*"
+                         r"(?:它|这个数|这个值|该值|此值|这一水平|这条线|这个水平|\bit\b|\bthat\b)", re.I)
+# a number stated as a threshold: not a year (2023年, 2023E)
+_STATED_NUMBER_RE = re.compile(rf"(?<![\d.])(?!(?:19|20)\d\d(?:年|[AEF]|\b))(?P<num>{_NUM})\s*(?P<mag>{_MAG})?")
 _GREATER = ("超过", "高于", "大于", "多于", "不低于", "不少于", "至少", "above", "over", "more than",
             "greater than", "at least", "以上", "及以上")
 _INCLUSIVE = ("不低于", "不少于", "至少", "at least", "不超过", "不高于", "至多", "at most", "及以上", "及以下")
 _PREFIX_RE = re.compile(r"(\d{1,6})\s*(?:开头|打头|起头)|(?:以|starting with|starts with|begin(?:s|ning)? with)\s*(\d{1,6})",
                         re.I)
-_SUFFIX_RE = re.compile(r"(\.?(?:SH|SZ|BJ|HK))\b|(?:上交所|上海|shanghai)|(?:深交所|深圳|shenzhen)", re.I)
-_SIGN_RE = re.compile(r"(?P<neg>为负|负值|是负的|小于零|低于零|亏损的|negative)|(?P<pos>为正|正值|是正的|大于零|盈利的|positive)",
-                      re.I)
+_SUFFIX_RE = re.compile(r"(?<![\d.])(\.?(?:SH|SZ|BJ|HK))\b|(?:上交所|上海|shanghai)|(?:深交所|深圳|shenzhen)", re.I)
+_SIGN_RE = re.compile(r"(?P<neg>为负|负值|负数|是负的|负的|小于零|低于零|亏损的|negative)"
+                      r"|(?P<pos>为正|正值|正数|是正的|正的|大于零|盈利的|positive)", re.I)
 _MISSING_RE = re.compile(r"没写|没有写|没给|没有给|未给|未写|未披露|没披露|缺少?|空着|为空|空白|没有数据|没列|"
                          r"not (?:given|listed|reported|disclosed)|missing|blank", re.I)
 _LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|哪些股票|列了|列出|都有哪些|有哪些|有哪几|"
@@ -317,6 +329,19 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
 def _filter_test(p: Plan, text: str, query: Query, with_column) -> bool:
     """Find a filter condition in the question and the column it applies to. A threshold
     with a magnitude (200亿) is compared in absolute terms, so a column in 亿元 is scaled."""
+    if m := _RANGE_RE.search(text):
+        lo = m.group("a") or m.group("a2")
+        hi = m.group("b") or m.group("b2")
+        magnitude = m.group("bmag") or m.group("amag")
+        low, high = sorted((_number(lo, m.group("amag") or magnitude), _number(hi, magnitude)))
+        p.test = ("between", low, bool(magnitude), high, not _EXCLUSIVE_RANGE_RE.search(text))
+        return with_column()
+    if (m := _POINTED_RE.search(text)) and (stated := list(_STATED_NUMBER_RE.finditer(text[:m.start()]))):
+        number = stated[-1]
+        op_word = m.group("op").lower()
+        p.test = ("gt" if op_word in _GREATER else "lt",
+                  _number(number.group("num"), number.group("mag")), bool(number.group("mag")))
+        return with_column()
     if m := _FILTER_RE.search(text):
         op_word = (m.group("op") or m.group("op2") or "").lower()
         magnitude = m.group("mag") or m.group("mag2")
@@ -351,3 +376,8 @@ def _code_column(p: Plan) -> bool:
             return False
         p.column[t.id] = cols[0]
     return True
+
+
+# Words that say which operation a question asks for (最低, 垫底, 为负, 没写 …): what to do,
+# never what the question is about, so they never make the report "lack" the answer.
+OPERATION_CUES = (_SUPER_HIGH_RE, _SUPER_LOW_RE, _SIGN_RE, _MISSING_RE, _COUNT_RE, _SUM_RE, _AVG_RE)

@@ -234,7 +234,7 @@ def _serve_settings(args) -> tuple[str, int, tuple[str, str] | None]:
             probe.bind((host, port))
     except (OSError, UnicodeError) as exc:
         raise ConfigError(f"cannot serve on {host}:{port} ({getattr(exc, 'strerror', None) or exc}); "
-                          "check --host / REPORTBOT_HOST and --port / REPORTBOT_PORT") from None
+                          "choose another --port (REPORTBOT_PORT) or check --host (REPORTBOT_HOST)") from None
     return host, port, auth
 
 

@@ -1,14 +1,19 @@
 """Evaluation on a JSONL QA set: retrieval hit@k and MRR, answer accuracy.
 
 Each line: {"id", "type", "q", "evidence": [strings a relevant chunk contains],
-"answer": [[alternatives], ...] or null when the report has no answer}.
-An answer counts as correct when every group has one alternative in the answer text
-(and the bot said it found an answer), or, for null, when the bot says it found none.
+"answer": [[alternatives], ...] or null when the report has no answer, and optionally
+"lead": [[alternatives], ...] (each group must be in the answer's first sentence: the winner
+of a compare), "absent": [names] (none may appear: rows a filter must leave out), "history":
+[[question, answer], ...] (the chat before: the question is asked as a follow-up)}.
+An answer counts as correct when every group has one alternative in the answer text (and the
+bot said it found an answer), the lead and absent conditions hold, or, for null, when the bot
+says it found none. A question whose asking raises counts as wrong, and as a crash.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +55,21 @@ def load_items(path: str | Path) -> list[dict]:
     return items
 
 
+def _first_sentence(text: str) -> str:
+    return re.split(r"[。！？!?\n]", text, maxsplit=1)[0]
+
+
 def answer_correct(item: dict, text: str, found: bool) -> bool:
     groups = item.get("answer")
     if groups is None:
         return not found
     norm = normalize(text)
-    return found and all(any(normalize(alt) in norm for alt in group) for group in groups)
+    if not (found and all(any(normalize(alt) in norm for alt in group) for group in groups)):
+        return False
+    lead = normalize(_first_sentence(text))
+    if not all(any(normalize(alt) in lead for alt in group) for group in item.get("lead") or []):
+        return False
+    return not any(normalize(name) in norm for name in item.get("absent") or [])
 
 
 @dataclass
@@ -73,6 +87,11 @@ class EvalResult:
             out[f"hit@{k}"] = _mean([r["rank"] is not None and r["rank"] <= k for r in rr])
         out[f"mrr@{DEPTH}"] = _mean([1 / r["rank"] if r["rank"] else 0.0 for r in rr])
         out["answer_accuracy"] = _mean([r["correct"] for r in self.rows])
+        # the two worst mistakes, counted apart: "not in the report" when it is, and an
+        # answer when the report has none
+        out["false_refusals"] = sum(1 for r in self.rows if r["answerable"] and not r["found"])
+        out["false_answers"] = sum(1 for r in self.rows if not r["answerable"] and r["found"])
+        out["crashes"] = sum(1 for r in self.rows if r.get("error"))
         by_type: dict[str, list[bool]] = {}
         for r in self.rows:
             by_type.setdefault(r["type"] or "-", []).append(r["correct"])
@@ -89,6 +108,8 @@ class EvalResult:
         m = self.metrics()
         lines.append("")
         lines.append("  ".join(f"{k}={v:.3f}" for k, v in m.items() if isinstance(v, float)))
+        lines.append(f"false refusals={m['false_refusals']}  false answers={m['false_answers']}  "
+                     f"crashes={m['crashes']}")
         lines.append("accuracy by type: " + ", ".join(f"{t}={v:.2f}" for t, v in m["accuracy_by_type"].items()))
         return "\n".join(lines)
 
@@ -110,11 +131,15 @@ def evaluate(bot, items: list[dict], sources=None) -> EvalResult:
                 if all(e in text for e in evidence):
                     rank = i
                     break
-        answer = bot.ask(item["q"], sources=sources)
-        result.rows.append({
-            "id": item["id"], "type": item.get("type", ""), "q": item["q"],
-            "evidence": item.get("evidence") or [], "rank": rank,
-            "answer": answer.text, "found": answer.found,
-            "correct": answer_correct(item, answer.text, answer.found),
-        })
+        row = {"id": item["id"], "type": item.get("type", ""), "q": item["q"],
+               "evidence": item.get("evidence") or [], "rank": rank,
+               "answerable": item.get("answer") is not None}
+        try:
+            answer = bot.ask(item["q"], history=item.get("history") or None, sources=sources)
+        except Exception as exc:  # noqa: BLE001 - a crash is a wrong answer, counted as such
+            row.update(answer="", found=False, correct=False, error=f"{type(exc).__name__}: {exc}")
+        else:
+            row.update(answer=answer.text, found=answer.found,
+                       correct=answer_correct(item, answer.text, answer.found))
+        result.rows.append(row)
     return result

@@ -44,7 +44,7 @@ from .store import Index
 from .tablesearch import TableSearch
 from .textindex import Grams
 
-VIEW_VERSION = 6  # bump when what a view holds changes: older views are rebuilt (6: classes moved to stage packages)
+VIEW_VERSION = 7  # bump when what a view holds changes: older views are rebuilt (7: texts matched in simplified characters)
 
 
 @dataclass

@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .scripts import simplified
+
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
 def normalize(text: str) -> str:
-    """Form used for matching: lower case, no hyphens inside words, and spaces kept only
-    between two Latin letters/digits ("32k tokens", "pe 2023e")."""
-    text = text.lower()
+    """Form used for matching: simplified characters, lower case, no hyphens inside words, and
+    spaces kept only between two Latin letters/digits ("32k tokens", "pe 2023e")."""
+    text = simplified(text.lower())
     text = re.sub(r"(?<=\w)-(?=\w)", "", text)
     text = re.sub(r"\s+", " ", text)
     return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", text)

@@ -14,6 +14,7 @@ import jieba
 import jieba.posseg
 
 from .english import english_terms
+from .scripts import simplified
 from .terms import METRIC_RE, Term, has_cjk, is_mostly_latin, normalize
 
 jieba.setLogLevel(logging.WARNING)
@@ -51,6 +52,21 @@ _SOFT_POS = ("v", "a", "ad", "vd", "f")
 
 _ANSWER_TYPE_CUES = {"什么", "哪些", "多少", "几", "何种", "哪", "什么样"}
 _HOW_MUCH = {"多长", "多长时间", "多久", "多大", "多高", "多远", "多少倍", "多少钱", "多少次", "几倍"}
+
+
+# jieba's tags of words that name nothing: idioms and set phrases (这三家 is one), status
+# words (正的), numerals and measure words, pronouns
+_FILLER_POS = ("l", "z", "m", "mq", "q", "r", "i")
+# a pointer with a count (这三家, 那几只, 这仨, 每一家): which rows, not a name
+_POINTER_RE = re.compile(r"^[这那此该每各本上下前后][\d一二三四五六七八九十两几仨俩多]*"
+                         r"[家个只位条张项种款次年些支名]?$")
+
+
+def _filler(word: str, flag: str) -> bool:
+    """An unknown word that cannot be a name the report lacks: a pointer with a count, a
+    set phrase, a word ending in a particle (正的, 算了)."""
+    return (flag.startswith(_FILLER_POS) or bool(_POINTER_RE.match(word))
+            or word[-1:] in "的了着过吧呢吗啊")
 
 
 def _is_question_word(word: str) -> bool:
@@ -135,7 +151,7 @@ class Tokenizer:
         for w in sorted((set(attributes) | set(metrics)) - names):
             if has_cjk(w):
                 self.jieba.add_word(w, tag="n")
-        for w in sorted(names):
+        for w in sorted(names | {simplified(n) for n in names}):  # text is cut in simplified form
             self.jieba.add_word(w, tag="nz")
         self.pos = _POSTokenizer(self.jieba)
 
@@ -155,7 +171,9 @@ class Tokenizer:
             yield False, text[pos:]
 
     def tokens(self, text: str) -> list[str]:
-        """Search tokens for BM25: Latin words whole, Chinese words and their sub-words."""
+        """Search tokens for BM25: Latin words whole, Chinese words and their sub-words (in
+        simplified characters, as the question is read)."""
+        text = simplified(text)
         out: list[str] = []
         for latin, piece in self._runs(text):
             if latin:
@@ -220,7 +238,23 @@ class Tokenizer:
                                         kind=kind, alts=self.expand(w), exact=flag == "nz" or alias,
                                         role=role))
         terms = [self._unknown_name(t, words_seen) for t in seen.values()]
+        terms = self._translated(terms)
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
+
+    def _translated(self, terms: list[Term]) -> list[Term]:
+        """A Latin word neither the report nor the glossary knows is a translation we cannot
+        map ("Colorado State Fair", "RMB"), not a name verifiably absent — when the question
+        also names, in the report's own words, a name the report has (三人行, 《太空歌剧院》):
+        then the subject is given, and the word cannot block."""
+        if self.known is None:
+            return terms
+        named = any(t.role == "entity" and has_cjk(t.text) and any(self.known(f) for f in t.forms)
+                    for t in terms)
+        if not named:
+            return terms
+        return [replace(t, role="", kind="", soft=True)
+                if t.text.isascii() and not t.text[:1].isdigit() and t.role == "entity"
+                and not any(self.known(f) for f in t.forms) else t for t in terms]
 
     def _unknown_subjects(self, words: list[tuple[str, str]], have: set[str]) -> list[Term]:
         """"快手的市值", "拼多多的PE": jieba may cut a name it does not know into single
@@ -259,6 +293,8 @@ class Tokenizer:
                 or re.search(r"[几哪啥]|多少|什么", term.text):  # 第几代 asks, it names nothing
             return term
         if any(self.known(f) for f in term.forms):
+            return term
+        if _filler(term.text, {w: f for w, f in words}.get(term.text, "")):
             return term
         rare = self.general_freq.get(term.text, 0) < RARE_WORD_FREQ
         subject = any(w == term.text and i + 2 < len(words) and words[i + 1][0] == "的"

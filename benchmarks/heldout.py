@@ -1,0 +1,74 @@
+"""Every visible set, scored on the part built on and on the held-out third apart.
+
+The held-out ids (benchmarks/heldout_ids.json) were drawn at random once, a third of each set
+(random.Random("reportbot-heldout-<set>")), before the answerer was changed for issue 19; their
+answers are looked at only to measure. The bundled report answers dev, dev_paraphrase and
+dev_wording; the shared real PDFs answer dev_real (skipped when ../shared/real is absent).
+
+    python benchmarks/heldout.py [--index-root DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SETS = {"dev": "corpus", "dev_paraphrase": "corpus", "dev_wording": "corpus", "dev_real": "real"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index-root", default=None, help="keep the indexes here (reused)")
+    parser.add_argument("--sets", nargs="*", default=list(SETS))
+    parser.add_argument("--show-built-on", action="store_true",
+                        help="print the wrong answers of the part built on (never the held-out ones)")
+    parser.add_argument("--shared", default=str(SHARED), help="the shared folder (eval/, real/)")
+    args = parser.parse_args()
+    shared = Path(args.shared)
+    from reportbot import ReportBot, Settings
+    from reportbot.app.evaluate import evaluate, load_items
+
+    held = json.loads((ROOT / "benchmarks" / "heldout_ids.json").read_text())
+    root = Path(args.index_root or tempfile.mkdtemp(prefix="reportbot-heldout-"))
+    corpora = {"corpus": ROOT / "corpus", "real": shared / "real"}
+    bots: dict[str, ReportBot] = {}
+    rows_of: dict[str, list[dict]] = {}
+    print(f"{'set':<16} {'part':<9} {'n':>3} {'accuracy':>8} {'false refusals':>15} {'false answers':>14} {'crashes':>8}")
+    for name in args.sets:
+        path = shared / "eval" / f"{name}.jsonl"
+        corpus = corpora[SETS[name]]
+        if not path.is_file() or not corpus.is_dir():
+            print(f"{name:<16} skipped ({path if not path.is_file() else corpus} missing)")
+            continue
+        if SETS[name] not in bots:
+            bot = ReportBot(Settings(corpus_dir=corpus, index_dir=root / SETS[name], llm_model=None))
+            bot.ingest()
+            bots[SETS[name]] = bot
+        items = load_items(path)
+        result = evaluate(bots[SETS[name]], items)
+        rows_of[name] = result.rows
+        for part, rows in (("built on", [r for r in result.rows if r["id"] not in held[name]]),
+                           ("held out", [r for r in result.rows if r["id"] in held[name]]),
+                           ("all", result.rows)):
+            n = len(rows)
+            acc = sum(r["correct"] for r in rows) / n if n else 0.0
+            fr = sum(1 for r in rows if r["answerable"] and not r["found"])
+            fa = sum(1 for r in rows if not r["answerable"] and r["found"])
+            crashes = sum(1 for r in rows if r.get("error"))
+            print(f"{name:<16} {part:<9} {n:>3} {acc:>8.3f} {fr:>15} {fa:>14} {crashes:>8}")
+        sys.stdout.flush()
+    if args.show_built_on:  # what to learn from: the built-on part's wrong answers only
+        for name, rows in rows_of.items():
+            for r in rows:
+                if r["id"] not in held[name] and not r["correct"]:
+                    print(f"\n{name} {r['id']} [{r['type']}] {r['q']}\n  → {r['answer'][:300]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Every refusal over the visible sets says the report lacks only what it really lacks: each
+word named as missing is absent from the report, is no filler, and is no fragment of a word
+the report has (预训 of 预训练)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import DEV_SET, REPORT
+
+from reportbot.language.scripts import reading_form
+from reportbot.language.terms import normalize
+
+SETS = ["dev.jsonl", "dev_paraphrase.jsonl", "dev_wording.jsonl"]
+_NAMED_RE = re.compile(r"(?:没有提到|does not mention)(.+?)(?:[。.]|$)")
+
+
+def _named_missing(text: str) -> list[str]:
+    m = _NAMED_RE.search(text)
+    return re.findall(r"“([^”]+)”", m.group(1)) if m else []
+
+
+def test_refusals_name_only_what_the_report_lacks(bot):
+    paths = [DEV_SET.with_name(name) for name in SETS if DEV_SET.with_name(name).is_file()]
+    if not paths:
+        pytest.skip("no visible sets beside the project")
+    corpus = normalize(REPORT.read_text(encoding="utf-8"))
+    named_any = 0
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            answer = bot.ask(item["q"], history=item.get("history"))
+            if answer.found:
+                continue
+            question = normalize(reading_form(item["q"]))
+            for word in _named_missing(answer.text):
+                named_any += 1
+                w = normalize(word)
+                assert w not in corpus, (item["id"], word, "is in the report")
+                at = question.find(w)
+                if at < 0 or not re.match(r"[\u4e00-\u9fff]", w):
+                    continue
+                # a fragment: the question's word around it is one the report has
+                for left in range(0, 3):
+                    for right in range(0, 3):
+                        whole = question[max(at - left, 0):at + len(w) + right]
+                        if (left or right) and len(whole) > len(w) and \
+                                re.fullmatch(r"[\u4e00-\u9fff]+", whole) and whole in corpus:
+                            pytest.fail(f"{item['id']}: “{word}” is a fragment of “{whole}”, which the report has")
+    assert named_any  # the sets have refusals that name what is missing
