@@ -89,6 +89,15 @@ def _passes(test: tuple, v: CellValue, scale: float = 1.0) -> bool:
             "lt": number < test[1], "le": number <= test[1]}[kind]
 
 
+def _column_label(p: Plan) -> str | None:
+    """The planned column's label, from the first table that has it."""
+    for t in p.tables:
+        col = p.column.get(t.id)
+        if col is not None and 0 <= col < len(t.labels):
+            return _short(t.labels[col])
+    return None
+
+
 def _where(p: Plan) -> str:
     names = [f"「{t.caption}」" for t in p.tables]
     return "、".join(names)
@@ -137,7 +146,9 @@ def _compare(p: Plan, cite: _Cites):
     missing = [r for r in rows if r.value(_col(p, r)).number is None]
     rows = [r for r in rows if r.value(_col(p, r)).number is not None]
     good, losses = _split_losses(p, rows)
-    label = _short(p.tables[0].labels[p.column[p.tables[0].id]])
+    label = _column_label(p)
+    if label is None:
+        return None  # no table has the planned column: the quoted answer is given instead
     if len(good) < 2:
         if missing:
             names = "、".join(r.label for r in missing)
@@ -160,7 +171,9 @@ def _extreme(p: Plan, cite: _Cites):
     if not good:
         return None
     ordered = sorted(good, key=lambda r: r.value(_col(p, r)).number, reverse=p.op == "max")
-    label = _short(p.tables[0].labels[p.column[p.tables[0].id]])
+    label = _column_label(p)
+    if label is None:
+        return None  # no table has the planned column: the quoted answer is given instead
     word = "最高" if p.op == "max" else "最低"
     if "时间" in label or "日期" in label:
         word = "最晚" if p.op == "max" else "最早"
@@ -179,7 +192,9 @@ def _filter(p: Plan, cite: _Cites):
     losses: list[_Row] = []
     if p.test[0] in ("lt", "le") and p.test[1] > 0:  # "PE低于20": a negative PE is a loss
         hits, losses = _split_losses(p, hits)
-    label = _short(p.tables[0].labels[p.column[p.tables[0].id]])
+    label = _column_label(p)
+    if label is None:
+        return None  # no table has the planned column: the quoted answer is given instead
     cond = _condition(p.test, label)
     if not hits:
         text = f"{_where(p)}中没有{cond}的。"
@@ -217,7 +232,9 @@ def _count(p: Plan, cite: _Cites):
     rows = _rows(p)
     if p.test:
         rows = [r for r in rows if _passes(p.test, r.value(_col(p, r)), r.table.scale(_col(p, r)))]
-        label = _short(p.tables[0].labels[p.column[p.tables[0].id]])
+        label = _column_label(p)
+        if label is None:
+            return None  # no table has the column the condition is on: not a computed answer
         cond = _condition(p.test, label) + "的"
     else:
         cond = ""
@@ -233,7 +250,9 @@ def _aggregate(p: Plan, cite: _Cites):
     units = {r.value(_col(p, r)).unit for r in rows}
     unit = units.pop() if len(units) == 1 else ""
     scale = {"亿": 1e8, "万": 1e4, "万亿": 1e12}.get(unit, 1.0)
-    label = _short(p.tables[0].labels[p.column[p.tables[0].id]])
+    label = _column_label(p)
+    if label is None:
+        return None  # no table has the planned column: the quoted answer is given instead
     total = sum(values) / scale
     result = total if p.op == "sum" else total / len(values)
     word = "合计" if p.op == "sum" else "平均"
