@@ -285,12 +285,11 @@ def _tmpfs(where: Path, size: str):
 
 def _fill(filler: Path) -> None:
     """Write to ``filler`` until its file system is full."""
-    with open(filler, "ab") as f:
+    with open(filler, "ab", buffering=0) as f:  # unbuffered: nothing left to fail at close
         for block in (1 << 20, 1 << 12):
             try:
-                while True:
-                    f.write(b"\0" * block)
-                    f.flush()
+                while f.write(b"\0" * block):
+                    pass
             except OSError:
                 pass
 
