@@ -92,13 +92,15 @@ def test_bad_files_are_named_and_skipped_and_not_retried(tmp_path):
         writer.encrypt(user_password=password, owner_password="owner", algorithm="AES-256")
         with open(corpus / name, "wb") as fh:
             writer.write(fh)
-    # a file whose reading fails with an I/O error (as root, permissions would not stop us)
+    # a file whose reading fails with an I/O error (as root, permissions would not stop us);
+    # /proc is let in as an extra root (a link out of the corpus is skipped otherwise)
     (corpus / "io_error.txt").symlink_to("/proc/self/mem")
     if os.geteuid() != 0:
         locked = corpus / "no_permission.txt"
         locked.write_text("x")
         locked.chmod(0)
-    bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm_model=None))
+    bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm_model=None,
+                             extra_roots=(Path("/proc"),)))
     report = bot.ingest()
     errors = dict((Path(f).name, r) for f, r in report.errors)
     assert report.added == [REPORT.name]

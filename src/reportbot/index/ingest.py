@@ -204,6 +204,8 @@ def _limits(settings) -> Limits:
 
 
 def _ingest(index: Index, corpus_dir: Path, progress) -> IngestReport:
+    if index.moved():  # another ingest finished while this one waited for the lock
+        index.reopen()
     report = IngestReport()
     state = scan(corpus_dir, index.settings.extra_roots)  # raises LoadError if the folder is missing
     report.errors.extend((str(path), why) for path, why in state.skipped)

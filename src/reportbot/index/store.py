@@ -156,6 +156,11 @@ class Index:
         """Put the written folder in use and remove the one it replaces."""
         if self._previous is None:
             return
+        # closed first: Chroma writes its vector segments out when it stops, so the folder is
+        # complete on disk before anyone (another process's next ingest) copies it
+        _close(self.client)
+        self.client = _client(self.settings, self.folder)
+        self.collection, self.units, self.manifest = self._open()
         folders.publish(self.root, self.folder)
         previous, old_client = self._previous[0], self._previous[1]
         self._previous = None
