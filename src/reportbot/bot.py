@@ -26,11 +26,13 @@ from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
-UNANSWERED = "抱歉，这个问题暂时无法回答，请换个问法再试。(Sorry, this question could not be answered; try asking it another way.)"
 MAX_HISTORY_TURNS = 8  # earlier turns kept for follow-ups (older ones are dropped)
 MAX_HISTORY_CHARS = 2000  # of each earlier question or answer (the rest is cut off)
 MAX_K = 100
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+# what an answer says when every way of answering failed (logged; never a stack trace)
+UNANSWERED = ("抱歉，这个问题暂时无法回答，请换个问法再试。"
+              "(Sorry, this question could not be answered; try asking it another way.)")
 
 
 class InputError(ValueError):
