@@ -21,7 +21,7 @@ from pathlib import Path
 CURRENT = "CURRENT"
 GENERATION_PREFIX = "gen-"
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_FULL_WORDS = ("no space left", "disk is full", "database or disk is full", "disk quota", "quota exceeded")
+_FULL_WORDS = ("no space left", "disk is full", "disk quota", "quota exceeded")
 
 
 def live_folder(root: Path) -> Path:

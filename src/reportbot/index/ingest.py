@@ -245,11 +245,18 @@ def _ingest(index: Index, corpus_dir: Path, progress) -> IngestReport:
 
 def _report_unchanged(report: IngestReport, state: CorpusState, records: dict, status: dict) -> None:
     for source, path in state.files.items():
-        if status[source] == "complete":
-            report.unchanged.append(source)
-        else:
-            report.errors.append((str(path), f"{records[source].get('failed_reason')} (unchanged since; "
-                                             "not retried)"))
+        _kept(report, source, path, status[source], records.get(source))
+
+
+def _kept(report: IngestReport, source: str, path: Path, status: str, record: dict | None) -> bool:
+    """Report a file this ingest leaves as it is (complete, or failed before and unchanged)."""
+    if status == "complete":
+        report.unchanged.append(source)
+    elif status == "failed":
+        report.errors.append((str(path), f"{record.get('failed_reason')} (unchanged since; not retried)"))
+    else:
+        return False
+    return True
 
 
 def _write(index: Index, state: CorpusState, records: dict, status: dict, removed: list[str],
@@ -265,11 +272,7 @@ def _write(index: Index, state: CorpusState, records: dict, status: dict, remove
             progress(Progress(n - 1, len(state.files), source, written))
         digest, unreadable = state.digests[source]
         record = records.get(source)
-        if status[source] == "complete":
-            report.unchanged.append(source)
-            continue
-        if status[source] == "failed":
-            report.errors.append((str(path), f"{record.get('failed_reason')} (unchanged since; not retried)"))
+        if _kept(report, source, path, status[source], record):
             continue
         try:
             if unreadable:

@@ -294,7 +294,7 @@ class Tokenizer:
             return term
         if any(self.known(f) for f in term.forms):
             return term
-        if _filler(term.text, {w: f for w, f in words}.get(term.text, "")):
+        if _filler(term.text, next((f for w, f in words if w == term.text), "")):
             return term
         rare = self.general_freq.get(term.text, 0) < RARE_WORD_FREQ
         subject = any(w == term.text and i + 2 < len(words) and words[i + 1][0] == "的"
