@@ -69,3 +69,17 @@ FREE_SPACE_MARGIN = 8 << 20
 # and what each new chunk is counted as, against the index's own measure: twice, for the
 # units' vectors and the HNSW segments' growth in steps
 CHUNK_SPACE_FACTOR = 2.0
+
+# PDF page layout (documents/layout.py), set on the shared real PDFs' built-on questions and
+# our own renderings of the bundled report:
+LAYOUT_SEGMENT_GAP = 1.2  # a gap this many font sizes wide splits a line into cells (a space
+# is ~0.3, table gutters and a body/sidebar gap ≥ 1.5)
+LAYOUT_PROSE_CHARS = 15  # a segment of body text has at least this many characters …
+LAYOUT_PROSE_WIDTH = 0.28  # … and spans this share of the page (a two-column page: ~0.45)
+LAYOUT_TABLE_MIN_ROWS = 2  # data rows an unruled table needs (one aligned line is not a table)
+LAYOUT_NUMBER_GAP = 0.5  # … and a gap this wide beside a number (numbers hold no spaces; tight
+# financial columns set ~0.8 apart)
+LAYOUT_MIN_FONT = 5.5  # text smaller than this (pt) is hidden: tracking strings and stamps are
+# 3–5 pt, the smallest footnotes and chart labels in the shared real PDFs 6 pt
+LAYOUT_APART = 4.0  # segments of a line this many font sizes apart are separate items (a cover's
+# date and its report kind), not words of one sentence

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..language.terms import has_cjk
 from .loaders import Page
 
-PARSER_VERSION = 7  # 7: instruction-like lines are quarantined before parsing
+PARSER_VERSION = 8  # 8: PDF pages read by region, unruled tables, cover title; 7: instruction lines quarantined
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"
@@ -29,6 +29,7 @@ _NOISE_RE = re.compile(r"^(?:\d{1,2}|PART\s*\d+|Contents|目录)$", re.I)
 _PIPE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _YEAR_COL_RE = re.compile(r"^((?:19|20)\d{2})([AEF])$")
 _YEAR_NOTE = {"A": "实际", "E": "预测", "F": "预测"}
+_VALUE_RE = re.compile(r"^[-+−]?[\d,]*\.\d+%?$|^[-+−]?[\d,]+%$|^[-+−]?\d{1,3}(?:,\d{3})+$")
 _SENT_END = "。！？!?；;"
 
 
@@ -208,7 +209,9 @@ class _Parser:
                 continue
             row_no += 1
             kept.append(filled)
-            label = " · ".join(v for _, v in cells[:2])
+            # a row is named by its first cells ("谷歌 · PaLM"), not by a value beside them
+            names = [cells[0][1]] + [v for _, v in cells[1:2] if not _VALUE_RE.match(v)]
+            label = " · ".join(names)
             body_text = "；".join(f"{h}：{v}" for h, v in cells)
             lines.append("\t".join(filled))
             self.add(Chunk("row", body_text, self.section, page, caption, table_id, label,

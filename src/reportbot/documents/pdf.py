@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
+from . import layout, unruled
 from .charfold import normalize_text
 
 # A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
@@ -33,30 +34,19 @@ from .charfold import normalize_text
 # Word prints; 0.5 keeps a header that skips the cover and the last pages).
 MARGIN = 0.1
 REPEAT_SHARE = 0.5
+STAMP_CHARS = 12  # a line this long on most pages of a report of 3+ pages is a stamp, not text
 HEADING_SIZE = 1.18  # a short line at this multiple of the body font size is a heading
+TITLE_SIZE_SHARE = 0.8  # cover lines this near the largest size are the title (a second line set
+# a size or two smaller joins it: 16 under 18 pt; a series line at 14 under 20 pt does not)
 GARBLED_SHARE = 0.3  # a page with more unreadable glyphs than this is reported, not indexed
 _CAPTION_LABEL_RE = re.compile(r"^\s*(?:图表|图|表|Figure|Table|Exhibit)\s*\d+\s*[:：.、]?\s*", re.I)
+# numbered headings: 1、 / 1. / 1.1 / 一、 / （一） / 第一章
+_NUMBERED_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[、.．\s]|[一二三四五六七八九十]{1,3}、"
+                          r"|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十\d]+[章节])")
 _SENTENCE_END = "。！？!?；;：:"
 _MARKS = "➤▶►■◆●◼▪•-‒–—"
 _DASH_BULLET_RE = re.compile(r"^[‒–—]\s+")  # bullets printed as dashes read as "- "
 WRAP_SLACK = 5  # a line ending within this many characters of the right edge may wrap
-
-
-@dataclass
-class _Line:
-    text: str
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    size: float
-
-
-@dataclass
-class _Table:
-    top: float
-    bottom: float
-    rows: list[list[str]]
 
 
 @dataclass
@@ -100,43 +90,73 @@ def _unreadable(text: str) -> float:
     return bad / len(chars)
 
 
+def _data_table(rows: list[list[str]]) -> bool:
+    """A ruled grid holds data when it has rows and columns of short cells; a page-design
+    grid (a Word cover laid out in a table, a box around a paragraph) holds prose."""
+    cells = [c for r in rows for c in r if c]
+    if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2 or not cells:
+        return False
+    slots = sum(len(r) for r in rows)
+    return sum(len(c) > 40 for c in cells) <= 0.2 * len(cells) and len(cells) >= 0.5 * slots
+
+
+def _banner(rows: list, i: int) -> bool:
+    """One character alone on its line, stacked with others at the same place: a vertical
+    banner (宏/观/研/究), read as noise."""
+    segs = rows[i].segments
+    if len(segs) != 1 or len(segs[0].text) != 1:
+        return False
+    mid = (segs[0].x0 + segs[0].x1) / 2
+    near = [r for r in rows[max(0, i - 2):i + 3] if r is not rows[i] and any(
+        len(s.text) == 1 and abs((s.x0 + s.x1) / 2 - mid) < s.size for s in r.segments)]
+    return len(near) >= 1
+
+
 def _page_blocks(page) -> tuple[list, float]:
-    """Text lines and tables of a page, top to bottom; and the body font size."""
-    tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
-
-    def outside(obj) -> bool:
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
-
-    text_page = page.filter(outside) if boxes else page
-    lines = []
-    sizes: Counter = Counter()
-    for line in text_page.extract_text_lines(layout=False, strip=True, return_chars=True):
-        text = _DASH_BULLET_RE.sub("- ", normalize_text(line["text"]).strip())
-        if not text or all(c in _MARKS or c.isspace() for c in text):
-            continue  # empty, or a bullet glyph alone
-        size = max((c.get("size", 0) for c in line["chars"]), default=0)
-        for c in line["chars"]:
-            sizes[round(c.get("size", 0), 1)] += 1
-        lines.append(_Line(text, line["top"], line["bottom"], line["x0"], line["x1"], size))
-    blocks: list = lines + [_Table(t.bbox[1], t.bbox[3],
-                                   [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()])
-                            for t in tables]
-    blocks.sort(key=lambda b: b.top)
+    """Lines and tables of a page in reading order (layout.py); and the body font size."""
+    tables = [t for t in page.find_tables()]
+    kept = []
+    for t in tables:
+        rows = [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
+        if _data_table(rows):
+            kept.append((t.bbox, rows))
+    chars = layout.visible_chars(page, exclude=[bbox for bbox, _ in kept])
+    sizes = Counter(round(c.get("size", 0), 1) for c in chars if not c["text"].isspace())
+    rows = layout.physical_lines(chars, float(page.height))
+    rows = [r for i, r in enumerate(rows) if not _banner(rows, i)]
+    out: list = []
+    for region, right in layout.regions(rows, float(page.width)):
+        out.extend(unruled.blocks(region, right))
+    for (x0, top, x1, bottom), rows in kept:
+        at = next((i for i, b in enumerate(out) if b.top >= top), len(out))
+        out.insert(at, layout.Table(top, bottom, rows, x0, x1))
+    out = [b for b in out if not isinstance(b, layout.Line) or not _chart_label(b.text)]
     body = sizes.most_common(1)[0][0] if sizes else 0.0
-    return blocks, body
+    return out, body
 
 
-def _running_lines(all_blocks: list[list], heights: list[float]) -> set[str]:
-    """Texts (digits masked) that recur in the page margins: running headers and footers."""
+def _chart_label(text: str) -> bool:
+    """A line of nothing but numbers, dates or percentages outside a table: a chart's axis
+    ticks or value labels."""
+    parts = text.split()
+    return bool(parts) and not any(ch in text for ch in "年月日") \
+        and all(layout.Segment(p, 0, 0, 0, 0, 0).numeric for p in parts)
+
+
+def _running_lines(all_blocks: list[list], heights: list[float]) -> tuple[set[str], set[str]]:
+    """Texts (digits masked) that recur in the page margins (running headers and footers),
+    and long ones that recur anywhere on most pages (distribution stamps, disclaimers)."""
     seen: Counter = Counter()
+    anywhere: Counter = Counter()
     for blocks, height in zip(all_blocks, heights):
-        keys = {re.sub(r"\d+", "#", b.text) for b in blocks if isinstance(b, _Line)
+        keys = {re.sub(r"\d+", "#", b.text) for b in blocks if isinstance(b, layout.Line)
                 and (b.top < height * MARGIN or b.bottom > height * (1 - MARGIN))}
         seen.update(keys)
+        anywhere.update({re.sub(r"\d+", "#", b.text) for b in blocks
+                         if isinstance(b, layout.Line) and len(b.text) >= STAMP_CHARS})
     need = max(2, REPEAT_SHARE * len(all_blocks))
-    return {k for k, n in seen.items() if n >= need}
+    stamps = {k for k, n in anywhere.items() if n >= need and len(all_blocks) >= 3}
+    return {k for k, n in seen.items() if n >= need}, stamps
 
 
 def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText:
@@ -157,20 +177,21 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
             heights.append(float(page.height))
             bodies.append(body)
             images.append(bool(page.images))
-    running = _running_lines(all_blocks, heights)
+    running, stamps = _running_lines(all_blocks, heights)
     body_size = Counter(round(b, 1) for b in bodies if b).most_common(1)
     body_size = body_size[0][0] if body_size else 0.0
     kept_pages: list[tuple[int, list]] = []
     for number, (blocks, height, has_images) in enumerate(zip(all_blocks, heights, images), 1):
         kept = []
         for b in blocks:
-            if isinstance(b, _Line):
+            if isinstance(b, layout.Line):
                 in_margin = b.top < height * MARGIN or b.bottom > height * (1 - MARGIN)
-                if in_margin and (re.sub(r"\d+", "#", b.text) in running or b.text.isdigit()):
+                key = re.sub(r"\d+", "#", b.text)
+                if (in_margin and (key in running or b.text.isdigit())) or key in stamps:
                     continue
             kept.append(b)
-        text = " ".join(b.text for b in kept if isinstance(b, _Line)) + \
-            " ".join(c for b in kept if isinstance(b, _Table) for r in b.rows for c in r)
+        text = " ".join(b.text for b in kept if isinstance(b, layout.Line)) + \
+            " ".join(c for b in kept if isinstance(b, layout.Table) for r in b.rows for c in r)
         if not text.strip():
             if has_images:
                 out.warnings.append(f"page {number}: no text layer (a scanned image?); OCR it to index this page")
@@ -186,14 +207,33 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
     for number, blocks in kept_pages:
         out.pages.append((number, _render(blocks, body_size, right, first_page=number == 1)))
     _join_across_pages(out.pages, kept_pages, right)
+    if out.pages and out.pages[0][0] == 1 and (title := cover_title(kept_pages[0][1], heights[0])):
+        out.pages[0] = (1, f"# {title}\n{out.pages[0][1]}")  # the parser's document title
     return out
+
+
+# What a cover prints large beside its title: the report's kind, not its title
+_KIND_RE = re.compile(r"^.{0,6}(?:报告|研究|点评|快报|简报|周报|月报|专题|深度|策略|评论)$")
+
+
+def cover_title(blocks: list, height: float) -> str:
+    """The report's title: the cover's largest lines of Chinese text in its upper half
+    (a title and its subtitle, joined), not the report kind ("公司快报") nor a date."""
+    lines = [b for b in blocks if isinstance(b, layout.Line) and b.top < height / 2
+             and sum(has_cjk(ch) for ch in b.text) >= 4 and len(b.text) <= 60
+             and not _KIND_RE.match(b.text) and not re.match(r"^\d{4}\s*[年/-]", b.text)]
+    if not lines:
+        return ""
+    top = max(b.size for b in lines)
+    parts = [b.text for b in sorted(lines, key=lambda b: b.top) if b.size >= TITLE_SIZE_SHARE * top]
+    return "".join(parts)[:120]
 
 
 def _merge_continued_tables(pages: list[tuple[int, list]]) -> None:
     """A table that ends one page and starts the next, with the same columns, is one table;
     a repeated header row on the second page is dropped."""
     for (_, prev), (_, cur) in zip(pages, pages[1:]):
-        if not prev or not cur or not isinstance(prev[-1], _Table) or not isinstance(cur[0], _Table):
+        if not prev or not cur or not isinstance(prev[-1], layout.Table) or not isinstance(cur[0], layout.Table):
             continue
         a, b = prev[-1], cur[0]
         if not a.rows or not b.rows or len(a.rows[0]) != len(b.rows[0]):
@@ -207,7 +247,7 @@ def _merge_continued_tables(pages: list[tuple[int, list]]) -> None:
 
 def _text_right_edge(pages: list[tuple[int, list]]) -> float:
     """Where full lines of body text end (most lines that wrap reach it)."""
-    edges = Counter(round(b.x1) for _, blocks in pages for b in blocks if isinstance(b, _Line))
+    edges = Counter(round(b.x1) for _, blocks in pages for b in blocks if isinstance(b, layout.Line))
     if not edges:
         return 0.0
     # the right edge is the largest x1 shared by several lines, not a stray wide line; with
@@ -216,17 +256,19 @@ def _text_right_edge(pages: list[tuple[int, list]]) -> float:
     return float(max(common)) if common else 0.0
 
 
-def _wraps(line: _Line, right: float) -> bool:
-    """The line runs to the right margin without ending a sentence: it goes on below."""
+def _wraps(line: layout.Line, right: float) -> bool:
+    """The line runs to the right edge of its region (else the page's text) without ending a
+    sentence: it goes on below."""
+    right = line.right or right
     return right > 0 and line.x1 >= right - WRAP_SLACK * max(line.size, 8) \
         and line.text[-1] not in _SENTENCE_END
 
 
 def _render(blocks: list, body_size: float, right: float, first_page: bool) -> str:
     out: list[str] = []
-    prev: _Line | None = None
+    prev: layout.Line | None = None
     for b in blocks:
-        if isinstance(b, _Table):
+        if isinstance(b, layout.Table):
             if prev is not None and out and _CAPTION_LABEL_RE.match(out[-1]):
                 out[-1] = _CAPTION_LABEL_RE.sub("", out[-1])
             out.extend("\t".join(row) for row in b.rows)
@@ -234,7 +276,9 @@ def _render(blocks: list, body_size: float, right: float, first_page: bool) -> s
             prev = None
             continue
         text = b.text
-        heading = (not first_page and body_size and b.size >= HEADING_SIZE * body_size
+        bigger = b.size >= HEADING_SIZE * body_size or (b.bold and _NUMBERED_RE.match(text)
+                                                         and b.size >= body_size)
+        heading = (not first_page and body_size and bigger
                    and len(text) <= 30 and text[-1] not in _SENTENCE_END and text[0] not in _MARKS
                    and not re.match(r"^第[一二三四五六七八九十\d]+部分", text))
         if heading:
@@ -242,7 +286,8 @@ def _render(blocks: list, body_size: float, right: float, first_page: bool) -> s
             prev = None
             continue
         gap_ok = prev is not None and b.top - prev.bottom <= 0.8 * max(prev.size, 1)
-        if prev is not None and gap_ok and _wraps(prev, right) and text[0] not in _MARKS:
+        same_column = prev is not None and prev.right == b.right and abs(b.x0 - prev.x0) <= 3 * max(b.size, 1)
+        if prev is not None and gap_ok and same_column and _wraps(prev, right) and text[0] not in _MARKS:
             out[-1] = _join(out[-1], text)
         else:
             out.append(text)
@@ -255,7 +300,7 @@ def _join_across_pages(rendered: list[tuple[int, str]], pages: list[tuple[int, l
     for i in range(len(rendered) - 1):
         blocks = pages[i][1]
         nxt = pages[i + 1][1]
-        if not blocks or not nxt or not isinstance(blocks[-1], _Line) or not isinstance(nxt[0], _Line):
+        if not blocks or not nxt or not isinstance(blocks[-1], layout.Line) or not isinstance(nxt[0], layout.Line):
             continue
         if not _wraps(blocks[-1], right) or nxt[0].text[0] in _MARKS:
             continue

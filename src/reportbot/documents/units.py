@@ -33,10 +33,22 @@ class Unit:
         self.norm = self.ctx_norm + "\n" + self.body_norm
 
 
-def units_of(chunk: Chunk) -> list[Unit]:
+def units_of(chunk: Chunk, about: str = "") -> list[Unit]:
     """Rows; sentences, and each sentence with the one before it (a date or subject
-    often sits in the previous sentence of the same paragraph)."""
+    often sits in the previous sentence of the same paragraph). ``about`` is what the whole
+    report is about (its title, its broker): every unit of it covers those words, so that
+    "先导智能的净利润" finds the net-profit row of the note on 先导智能."""
     context = chunk.section + (f" 表：{chunk.table}" if chunk.table else "")
+    units = _units(chunk, context)
+    if about:
+        extra = "\n" + normalize(about)
+        for u in units:
+            u.ctx_norm += extra
+            u.norm = u.ctx_norm + "\n" + u.body_norm
+    return units
+
+
+def _units(chunk: Chunk, context: str) -> list[Unit]:
     if chunk.kind == "row":
         return [Unit(chunk, chunk.body, context, 0, first=True, parts=(chunk.body,))]
     if chunk.kind == "table":

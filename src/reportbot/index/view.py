@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..documents.cover import broker_of
 from ..documents.parse import PARSER_VERSION
 from ..documents.tables import Table, table_from_dict
 from ..documents.units import unit_id, units_of
@@ -44,7 +45,8 @@ from .store import Index
 from .tablesearch import TableSearch
 from .textindex import Grams
 
-VIEW_VERSION = 7  # bump when what a view holds changes: older views are rebuilt (7: texts matched in simplified characters)
+VIEW_VERSION = 8  # bump when what a view holds changes: older views are rebuilt
+# (8: each report's broker; 7: texts matched in simplified characters)
 
 
 @dataclass
@@ -60,6 +62,7 @@ class View:
     unit_texts: str  # normalized unit texts, NUL-separated (TermStats)
     unit_ids: list[str]
     titles: dict[str, str] = field(default_factory=dict)  # source -> report title
+    brokers: dict[str, str] = field(default_factory=dict)  # source -> the broker it names most
     table_search: TableSearch | None = None  # the tables' words and cells, searchable
     folder: Path | None = None
 
@@ -175,6 +178,7 @@ def build(index: Index, key: str, tokenizer_for, previous: View | None) -> tuple
         unit_texts=unit_texts,
         unit_ids=[unit_id(cid, u) for cid, us in units.items() for u in us],
         titles={src: report_title(src, cs) for src, cs in by_source.items()},
+        brokers={src: broker_of([c.body for c in cs if c.kind == "text"]) for src, cs in by_source.items()},
     )
     tokenizer = tokenizer_for(view)
     old_tokens = previous.tokens() if previous else {}
