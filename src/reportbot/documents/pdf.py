@@ -143,6 +143,12 @@ def _chart_label(text: str) -> bool:
         and all(layout.Segment(p, 0, 0, 0, 0, 0).numeric for p in parts)
 
 
+def _stamp_key(text: str) -> str:
+    """A stamp is the same words on every page, a page number at its end aside (digits inside
+    the text are its content: table lines and statements differ by them)."""
+    return re.sub(r"\s*\d+\s*$", "#", text)
+
+
 def _running_lines(all_blocks: list[list], heights: list[float]) -> tuple[set[str], set[str]]:
     """Texts (digits masked) that recur in the page margins (running headers and footers),
     and long ones that recur anywhere on most pages (distribution stamps, disclaimers)."""
@@ -152,7 +158,7 @@ def _running_lines(all_blocks: list[list], heights: list[float]) -> tuple[set[st
         keys = {re.sub(r"\d+", "#", b.text) for b in blocks if isinstance(b, layout.Line)
                 and (b.top < height * MARGIN or b.bottom > height * (1 - MARGIN))}
         seen.update(keys)
-        anywhere.update({re.sub(r"\d+", "#", b.text) for b in blocks
+        anywhere.update({_stamp_key(b.text) for b in blocks
                          if isinstance(b, layout.Line) and len(b.text) >= STAMP_CHARS})
     need = max(2, REPEAT_SHARE * len(all_blocks))
     stamps = {k for k, n in anywhere.items() if n >= need and len(all_blocks) >= 3}
@@ -187,7 +193,7 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
             if isinstance(b, layout.Line):
                 in_margin = b.top < height * MARGIN or b.bottom > height * (1 - MARGIN)
                 key = re.sub(r"\d+", "#", b.text)
-                if (in_margin and (key in running or b.text.isdigit())) or key in stamps:
+                if (in_margin and (key in running or b.text.isdigit())) or _stamp_key(b.text) in stamps:
                     continue
             kept.append(b)
         text = " ".join(b.text for b in kept if isinstance(b, layout.Line)) + \
