@@ -19,6 +19,7 @@ FINANCE = [("营业收入(百万元)", ["306.5", "536.1", "1,259.9", "2,469.3"])
            ("同比增长(%)", ["75.4%", "74.9%", "135.0%", "96.0%"]),
            ("净利润(百万元)", ["65.5", "145.6", "297.9", "519.5"]),
            ("每股收益(元)", ["0.16", "0.36", "0.73", "1.27"])]
+FOOTER = "测试证券研究所 请务必阅读正文之后的免责条款部分"
 RATIOS = [("毛利率", ["43.5%", "43.0%", "45.0%", "42.0%"]),
           ("净利率", ["21.4%", "27.2%", "23.6%", "21.0%"]),
           ("ROE", ["22.8%", "20.0%", "20.8%", "30.0%"])]
@@ -38,15 +39,16 @@ def _broker_pdf(path) -> None:
     font = "STSong-Light"
     w, h = A4
     c = canvas.Canvas(str(path), pagesize=A4)
+
+    def put(x, y, size, text):
+        c.setFont(font, size)
+        c.drawString(x, y, text)
+
     # page 1: title, body on the left, sidebar on the right, a financial table below
-    c.setFont(font, 9)
-    c.drawString(40, h - 40, "2024年03月15日")
-    c.setFont(font, 20)
-    c.drawString(40, h - 80, "测试科技（688001.SH）")
-    c.setFont(font, 16)
-    c.drawString(40, h - 104, "并购海外龙头，全球化布局启动")
-    c.setFont(font, 18)
-    c.drawString(430, h - 80, "公司点评")
+    put(40, h - 40, 9, "2024年03月15日")
+    put(40, h - 80, 20, "测试科技（688001.SH）")
+    put(40, h - 104, 16, "并购海外龙头，全球化布局启动")
+    put(430, h - 80, 18, "公司点评")
     c.setFont(font, 9)
     y = h - 140
     for line in _wrap(BODY, 30):  # the body column: 30 characters of 9 pt, x 40–310
@@ -59,10 +61,8 @@ def _broker_pdf(path) -> None:
         c.drawString(360, y, label)
         c.drawRightString(555, y, value)
         y -= 14
-    c.setFont(font, 7)
-    c.drawString(360, h - 260, "S0910515050002 分析师 张三")
-    c.setFont(font, 10)
-    c.drawString(40, h - 300, "图表1：主要财务数据与预测")
+    put(360, h - 260, 7, "S0910515050002 分析师 张三")
+    put(40, h - 300, 10, "图表1：主要财务数据与预测")
     c.setFont(font, 9)
     y = h - 318
     c.drawString(40, y, "会计年度")
@@ -88,8 +88,7 @@ def _broker_pdf(path) -> None:
     c.setFillColorRGB(0, 0, 0)
     c.setFont("Helvetica", 9)
     c.drawString(40, 120, "[Table_Summary]")
-    c.setFont(font, 8)
-    c.drawString(200, 30, "测试证券研究所 请务必阅读正文之后的免责条款部分")
+    put(200, 30, 8, FOOTER)
     c.showPage()
     # page 2: two tables side by side, each under its own title
     c.setFont(font, 9)
@@ -111,8 +110,7 @@ def _broker_pdf(path) -> None:
             c.drawString(320, y, rlabel)
             for i, v in enumerate(rvalues):
                 c.drawRightString(420 + 40 * i, y, v)
-    c.setFont(font, 8)
-    c.drawString(200, 30, "测试证券研究所 请务必阅读正文之后的免责条款部分")
+    put(200, 30, 8, FOOTER)
     c.showPage()
     c.save()
 

@@ -1,4 +1,4 @@
-"""What a report says about itself: its broker and its date, read from its text.
+"""The broker of a report, read from its text.
 
 A broker's name stands in the report many times (the cover, "资料来源：…证券研究所" under
 every exhibit, the disclaimer's "…证券股份有限公司"); jieba cuts the words before 证券, and the
@@ -8,21 +8,9 @@ related report) are rarer.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
 
-_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
 _NAME_POS = {"n", "nz", "nr", "ns", "nt", "j", "s", "nrt", "nrfg", "an"}
-
-
-@dataclass
-class Cover:
-    broker: str = ""  # "华金证券"
-    date: str = ""  # "2016-04-20": the first full date of the cover
-
-    def identity(self) -> str:
-        return self.broker
 
 
 def broker_of(texts: list[str]) -> str:
@@ -51,12 +39,3 @@ def broker_of(texts: list[str]) -> str:
     name, n = counts.most_common(1)[0]
     return name if n >= 2 else ""
 
-
-def cover_of(texts: list[str]) -> Cover:
-    """Broker and date of a report from its texts (the first ones are its cover)."""
-    date = ""
-    for text in texts[:3]:
-        if m := _DATE_RE.search(text):
-            date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-            break
-    return Cover(broker_of(texts), date)

@@ -45,6 +45,36 @@ NUMERIC_RE = re.compile(
 TOC_RE = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|-{6,})\s*\d+\s*$")
 
 
+def is_number(text: str) -> bool:
+    """A cell value (NUMERIC_RE), spaces inside it aside."""
+    return bool(NUMERIC_RE.match(text.replace(" ", "")))
+
+
+def _tight(c: str) -> bool:
+    """Chinese characters and full-width punctuation take no space beside them."""
+    return has_cjk(c) or ord(c) >= 0x2E80
+
+
+def join_text(a: str, b: str) -> str:
+    """Join two pieces of one line: no space beside Chinese, none after a hyphen."""
+    if not a or not b:
+        return a or b
+    if (a.endswith("-") and b[0].isalpha()) or _tight(a[-1]) or _tight(b[0]):
+        return a + b
+    return a + " " + b
+
+
+def overlap(s, col) -> float:
+    """How far a segment (or anything with x0, x1) and a column (x0, x1, …) overlap."""
+    return min(s.x1, col[1]) - max(s.x0, col[0])
+
+
+def edge(values: list[float]) -> float:
+    """Where most of ``values`` end: their 90th percentile (a stray wide line aside)."""
+    values = sorted(values)
+    return values[int(0.9 * (len(values) - 1))] if values else 0.0
+
+
 @dataclass
 class Segment:
     text: str
@@ -58,7 +88,7 @@ class Segment:
 
     @property
     def numeric(self) -> bool:
-        return bool(NUMERIC_RE.match(self.text.replace(" ", "")))
+        return is_number(self.text)
 
 
 @dataclass
@@ -141,24 +171,22 @@ def _bold(fontname: str) -> bool:
     return any(k in name for k in ("bold", "heavy", "black", "hei", "semibold", "demi", "黑体"))
 
 
-def _baseline(c: dict) -> float:
+def _baseline(c: dict, page_height: float) -> float:
     """Where the character stands, downwards from the page top: its baseline when the PDF
     gives one (characters of two fonts or sizes on one line share it, their boxes do not)."""
     m = c.get("matrix")
-    if m and c.get("page_height"):
-        return c["page_height"] - m[5]
+    if m and page_height:
+        return page_height - m[5]
     return c["bottom"]
 
 
 def physical_lines(chars: list[dict], page_height: float = 0.0) -> list[Row]:
     """Characters grouped into lines by their baseline, each line cut into segments."""
-    for c in chars:
-        c["page_height"] = page_height
-    chars = sorted(chars, key=lambda c: (_baseline(c), c["x0"]))
+    placed = sorted(((_baseline(c, page_height), c["x0"], i) for i, c in enumerate(chars)))
     groups: list[list[dict]] = []
     base0 = None
-    for c in chars:
-        base = _baseline(c)
+    for base, _, i in placed:
+        c = chars[i]
         size = max(c.get("size", 0), 1.0)
         if groups and base0 is not None and base - base0 <= 0.3 * size:
             groups[-1].append(c)
@@ -178,31 +206,25 @@ def _layers(chars: list[dict]) -> list[list[dict]]:
     """Texts printed over each other on one line (a template's field name under the title
     it holds) as separate layers: each character goes to the first layer it does not overlap."""
     layers: list[list[dict]] = []
+    lasts: list[dict] = []  # each layer's last inked character
     for c in sorted(chars, key=lambda c: c["x0"]):
         if c["text"].isspace():
             if layers:
                 layers[0].append(c)
             continue
-        def free(layer, slack):
-            last = next((d for d in reversed(layer) if not d["text"].isspace()), None)
-            return last is None or c["x0"] >= last["x1"] - slack, last
-
+        font = (c.get("fontname"), c.get("size"))
         # a layer goes on in its own font (kerning may overlap a little); another font's
         # layer takes the character only where nothing overlaps it
-        for layer in layers:
-            ok, last = free(layer, 0.3 * c.get("size", 10))
-            font = (c.get("fontname"), c.get("size"))
-            same_font = last is not None and (last.get("fontname"), last.get("size")) == font
-            if ok and same_font:
-                layer.append(c)
-                break
-        else:
-            for layer in layers:
-                if free(layer, 0.5)[0]:
-                    layer.append(c)
-                    break
-            else:
-                layers.append([c])
+        at = next((i for i, last in enumerate(lasts) if (last.get("fontname"), last.get("size")) == font
+                   and c["x0"] >= last["x1"] - 0.3 * c.get("size", 10)), None)
+        if at is None:
+            at = next((i for i, last in enumerate(lasts) if c["x0"] >= last["x1"] - 0.5), None)
+        if at is None:
+            layers.append([])
+            lasts.append(c)
+            at = len(layers) - 1
+        layers[at].append(c)
+        lasts[at] = c
     return layers
 
 
@@ -255,8 +277,7 @@ def _segments(chars: list[dict]) -> list[Segment]:
 
 
 def _joined(a: Segment, b: Segment) -> Segment:
-    sep = "" if has_cjk(a.text[-1:]) or has_cjk(b.text[:1]) else " "
-    return Segment(a.text + sep + b.text, a.x0, b.x1, min(a.top, b.top), max(a.bottom, b.bottom),
+    return Segment(join_text(a.text, b.text), a.x0, b.x1, min(a.top, b.top), max(a.bottom, b.bottom),
                    max(a.size, b.size), a.bold and b.bold, (a.parts or [a]) + (b.parts or [b]))
 
 
@@ -297,8 +318,7 @@ def _columns(rows: list[Row], page_width: float) -> list[tuple[float, float, flo
     for group in clusters:
         if len(group) < 3:
             continue
-        rights = sorted(s.x1 for s in group)
-        cols.append([min(s.x0 for s in group), rights[int(0.9 * (len(rights) - 1))],
+        cols.append([min(s.x0 for s in group), edge([s.x1 for s in group]),
                      min(s.top for s in group), max(s.bottom for s in group)])
     merged: list[list[float]] = []
     for c in sorted(cols):
@@ -357,11 +377,11 @@ def regions(rows: list[Row], page_width: float) -> list[tuple[list[Row], float]]
             inside = [i for i, c in enumerate(cols) if s.x0 >= c[0] - 2 * s.size and s.x1 <= c[1] + 2 * s.size]
             if inside:
                 placed[inside[0]].append(s)
-            elif any(s.x0 < c[1] and s.x1 > c[0] for c in cols) and len(cols) > 1:
+            elif any(overlap(s, c) > 0 for c in cols) and len(cols) > 1:
                 spans = True
             elif any(s.x0 < c[0] - 2 * s.size < s.x1 or s.x0 < c[1] + 2 * s.size < s.x1 for c in cols) \
-                    and any(s.x0 < c[1] and s.x1 > c[0] for c in cols):
-                placed[max(range(len(cols)), key=lambda i: _overlap(s, cols[i]))].append(s)
+                    and any(overlap(s, c) > 0 for c in cols):
+                placed[max(range(len(cols)), key=lambda i: overlap(s, cols[i]))].append(s)
             else:
                 side.append(s)
         if spans:
@@ -377,10 +397,5 @@ def regions(rows: list[Row], page_width: float) -> list[tuple[list[Row], float]]
     return out
 
 
-def _overlap(s: Segment, col) -> float:
-    return min(s.x1, col[1]) - max(s.x0, col[0])
-
-
 def _right(rows: list[Row]) -> float:
-    rights = sorted(s.x1 for r in rows for s in r.segments)
-    return rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    return edge([s.x1 for r in rows for s in r.segments])

@@ -55,27 +55,13 @@ class PdfText:
     warnings: list[str] = field(default_factory=list)  # "page 3: …"
 
 
-def _tight(c: str) -> bool:
-    """Chinese characters and full-width punctuation take no space beside them."""
-    return has_cjk(c) or ord(c) >= 0x2E80
-
-
-def _join(a: str, b: str) -> str:
-    """Join two pieces of one wrapped line: no space beside Chinese, none after a hyphen."""
-    if not a or not b:
-        return a or b
-    if (a.endswith("-") and b[0].isalpha()) or _tight(a[-1]) or _tight(b[0]):
-        return a + b
-    return a + " " + b
-
-
 def _cell(text: str | None) -> str:
     if not text:
         return ""
     parts = [p.strip() for p in text.split("\n")]
     out = ""
     for p in parts:
-        out = _join(out, p)
+        out = layout.join_text(out, p)
     return out.replace("\t", " ")
 
 
@@ -107,16 +93,14 @@ def _banner(rows: list, i: int) -> bool:
     if len(segs) != 1 or len(segs[0].text) != 1:
         return False
     mid = (segs[0].x0 + segs[0].x1) / 2
-    near = [r for r in rows[max(0, i - 2):i + 3] if r is not rows[i] and any(
-        len(s.text) == 1 and abs((s.x0 + s.x1) / 2 - mid) < s.size for s in r.segments)]
-    return len(near) >= 1
+    return any(r is not rows[i] and any(len(s.text) == 1 and abs((s.x0 + s.x1) / 2 - mid) < s.size
+                                        for s in r.segments) for r in rows[max(0, i - 2):i + 3])
 
 
 def _page_blocks(page) -> tuple[list, float]:
     """Lines and tables of a page in reading order (layout.py); and the body font size."""
-    tables = [t for t in page.find_tables()]
     kept = []
-    for t in tables:
+    for t in page.find_tables():
         rows = [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
         if _data_table(rows):
             kept.append((t.bbox, rows))
@@ -140,7 +124,7 @@ def _chart_label(text: str) -> bool:
     ticks or value labels."""
     parts = text.split()
     return bool(parts) and not any(ch in text for ch in "年月日") \
-        and all(layout.Segment(p, 0, 0, 0, 0, 0).numeric for p in parts)
+        and all(layout.is_number(p) for p in parts)
 
 
 def _stamp_key(text: str) -> str:
@@ -294,7 +278,7 @@ def _render(blocks: list, body_size: float, right: float, first_page: bool) -> s
         gap_ok = prev is not None and b.top - prev.bottom <= 0.8 * max(prev.size, 1)
         same_column = prev is not None and prev.right == b.right and abs(b.x0 - prev.x0) <= 3 * max(b.size, 1)
         if prev is not None and gap_ok and same_column and _wraps(prev, right) and text[0] not in _MARKS:
-            out[-1] = _join(out[-1], text)
+            out[-1] = layout.join_text(out[-1], text)
         else:
             out.append(text)
         prev = b
@@ -313,5 +297,5 @@ def _join_across_pages(rendered: list[tuple[int, str]], pages: list[tuple[int, l
         number, text = rendered[i]
         nnum, ntext = rendered[i + 1]
         first, _, rest = ntext.partition("\n")
-        rendered[i] = (number, _join(text, first))
+        rendered[i] = (number, layout.join_text(text, first))
         rendered[i + 1] = (nnum, rest)

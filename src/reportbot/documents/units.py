@@ -21,6 +21,7 @@ class Unit:
     pair: bool = False  # two sentences
     first: bool = False  # first sentence of its paragraph
     parts: tuple[str, ...] = ()  # the sentences it is made of
+    about: str = ""  # what the whole report is about (title, broker): covered by every unit
     norm: str = ""
     body_norm: str = ""
     ctx_norm: str = ""
@@ -29,7 +30,7 @@ class Unit:
         # a row's own text includes its table's caption: the caption names what the row is
         own = f"{self.chunk.table}\n{self.text}" if self.chunk.kind == "row" else self.text
         self.body_norm = normalize(own)
-        self.ctx_norm = normalize(self.context)
+        self.ctx_norm = normalize(self.context) + (f"\n{normalize(self.about)}" if self.about else "")
         self.norm = self.ctx_norm + "\n" + self.body_norm
 
 
@@ -39,28 +40,18 @@ def units_of(chunk: Chunk, about: str = "") -> list[Unit]:
     report is about (its title, its broker): every unit of it covers those words, so that
     "先导智能的净利润" finds the net-profit row of the note on 先导智能."""
     context = chunk.section + (f" 表：{chunk.table}" if chunk.table else "")
-    units = _units(chunk, context)
-    if about:
-        extra = "\n" + normalize(about)
-        for u in units:
-            u.ctx_norm += extra
-            u.norm = u.ctx_norm + "\n" + u.body_norm
-    return units
-
-
-def _units(chunk: Chunk, context: str) -> list[Unit]:
     if chunk.kind == "row":
-        return [Unit(chunk, chunk.body, context, 0, first=True, parts=(chunk.body,))]
+        return [Unit(chunk, chunk.body, context, 0, first=True, parts=(chunk.body,), about=about)]
     if chunk.kind == "table":
         return []
     out: list[Unit] = []
     for line in chunk.body.split("\n"):
         sents = split_sentences(line)
         for i, sent in enumerate(sents):
-            out.append(Unit(chunk, sent, context, len(out), first=i == 0, parts=(sent,)))
+            out.append(Unit(chunk, sent, context, len(out), first=i == 0, parts=(sent,), about=about))
             if i:
                 out.append(Unit(chunk, sents[i - 1] + sent, context, len(out), pair=True,
-                                parts=(sents[i - 1], sent)))
+                                parts=(sents[i - 1], sent), about=about))
     return out
 
 

@@ -9,9 +9,10 @@ of numbers, a sparse grid, or digits stacked one per line.
 
 from __future__ import annotations
 
-from ..language.terms import has_cjk
+from functools import reduce
+
 from ..tuning import LAYOUT_APART, LAYOUT_TABLE_MIN_ROWS
-from .layout import NUMERIC_RE, TOC_RE, Line, Row, Segment, Table
+from .layout import TOC_RE, Line, Row, Segment, Table, is_number, join_text, overlap
 
 
 def _tabular(row: Row) -> bool:
@@ -51,7 +52,7 @@ def blocks(rows: list[Row], right: float) -> list:
                 i = done = j
                 continue
         for segs in _apart(rows[i].segments):
-            text = _concat([s.text for s in segs])
+            text = reduce(join_text, (s.text for s in segs), "")
             if not TOC_RE.search(text):
                 out.append(Line(text, min(s.top for s in segs), max(s.bottom for s in segs), segs[0].x0,
                                 segs[-1].x1, max(s.size for s in segs), all(s.bold for s in segs), right))
@@ -71,15 +72,6 @@ def _apart(segments: list[Segment]) -> list[list[Segment]]:
         else:
             groups[-1].append(s)
     return groups
-
-
-def _concat(texts: list[str]) -> str:
-    """Segments of one line as text: a space between Latin words, none beside Chinese."""
-    out = ""
-    for t in texts:
-        tight = has_cjk(out[-1:]) or has_cjk(t[:1]) or not (out[-1:].isalnum() or t[:1].isalnum())
-        out = t if not out else out + ("" if tight else " ") + t
-    return out
 
 
 def _group_label(rows: list[Row], j: int) -> bool:
@@ -103,7 +95,7 @@ def _tables(rows: list[Row], header_rows: int) -> list[Table]:
     for r in rows:  # a segment beside every column (a sidebar item next to the table) is a column of its own
         for s in r.segments:
             between = any(a[1] < s.x0 and s.x1 < b[0] for a, b in zip(cols, cols[1:]))
-            if all(min(s.x1, c[1]) <= max(s.x0, c[0]) for c in cols) and \
+            if all(overlap(s, c) <= 0 for c in cols) and \
                     (s.x0 > cols[-1][1] or s.x1 < cols[0][0] or between):
                 cols.append([s.x0, s.x1])
                 cols.sort()
@@ -114,8 +106,8 @@ def _tables(rows: list[Row], header_rows: int) -> list[Table]:
     for j in range(1, k):
         cells = [g[j] for g in grid[header_rows:] if g[j]]
         prev = [g[j - 1] for g in grid[header_rows:] if g[j - 1]]
-        if cells and sum(not _is_number(c) for c in cells) >= 0.6 * len(cells) \
-                and prev and sum(_is_number(c) for c in prev) >= 0.6 * len(prev):
+        if cells and sum(not is_number(c) for c in cells) >= 0.6 * len(cells) \
+                and prev and sum(is_number(c) for c in prev) >= 0.6 * len(prev):
             cuts.append(j)
     cuts.append(k)
     out: list = []
@@ -124,12 +116,12 @@ def _tables(rows: list[Row], header_rows: int) -> list[Table]:
         part = [g[a:b] for g in grid]
         part = [p for p in part if any(p)]
         data = [p for p in part[header_rows:] if sum(1 for c in p if c) >= 2]
-        numbers = sum(_is_number(c) for p in data for c in p[1:] if c)
+        numbers = sum(is_number(c) for p in data for c in p[1:] if c)
         cells = sum(1 for p in data for c in p[1:] if c)
         filled = [c for p in data for c in p if c]
         # a chart's axis ticks and value labels line up too: two columns of numbers, a sparse
         # grid, or digits stacked one per line
-        ticks = (b - a == 2 and all(_is_number(p[0]) for p in data if p[0])) \
+        ticks = (b - a == 2 and all(is_number(p[0]) for p in data if p[0])) \
             or len(filled) < 0.5 * (b - a) * len(data) \
             or sum(len(c) == 1 for c in filled) > 0.5 * len(filled)
         table = b - a >= 2 and len(data) >= min_rows and cells and numbers >= 0.5 * cells \
@@ -145,19 +137,15 @@ def _tables(rows: list[Row], header_rows: int) -> list[Table]:
     return out + rest if out else []
 
 
-def _is_number(text: str) -> bool:
-    return bool(NUMERIC_RE.match(text.replace(" ", "")))
-
-
 def _assign(row: Row, cols: list[list[float]]) -> list[str]:
     """A row's segments placed in the columns they overlap most (nearest when none)."""
     cells = [""] * len(cols)
     segments = []
     for s in row.segments:  # words joined across two columns' cells are split again
-        spanned = sum(1 for c in cols if min(s.x1, c[1]) - max(s.x0, c[0]) > 0)
+        spanned = sum(1 for c in cols if overlap(s, c) > 0)
         segments.extend(s.parts if spanned > 1 and s.parts else [s])
     for s in segments:
-        overlaps = [min(s.x1, c[1]) - max(s.x0, c[0]) for c in cols]
+        overlaps = [overlap(s, c) for c in cols]
         best = max(range(len(cols)), key=lambda j: overlaps[j])
         if overlaps[best] <= 0:
             mid = (s.x0 + s.x1) / 2

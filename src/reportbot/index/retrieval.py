@@ -74,7 +74,7 @@ class Retriever:
         self.tables = view.tables
         self.table_search = view.table_search if view.table_search is not None else TableSearch(view.tables)
         self.titles = view.titles
-        self.brokers = getattr(view, "brokers", {})
+        self.brokers = view.brokers
         self.sources = list(view.titles)
         self.report_year = view.report_year
         self.tokenizer = self._tokenizer_for(view)
@@ -109,9 +109,12 @@ class Retriever:
         if chunk.kind == "table":
             return [u for row in self.rows_of.get(chunk.table_id, []) for u in self.units(row)]
         if chunk.id not in self._units:  # worked out when first needed: few chunks ever are
-            about = f"{self.titles.get(chunk.source, '')} {self.brokers.get(chunk.source, '')}"
-            self._units[chunk.id] = units_of(chunk, about.strip())
+            self._units[chunk.id] = units_of(chunk, self.about(chunk.source))
         return self._units[chunk.id]
+
+    def about(self, source: str) -> str:
+        """What a report as a whole is about: its title and its broker."""
+        return f"{self.titles.get(source, '')} {self.brokers.get(source, '')}".strip()
 
     def keyword(self, query: str, n: int, sources: Collection[str] | None = None) -> list[tuple[str, float]]:
         """The ``n`` best chunks by BM25 (bm25s: a sparse matrix product, not a loop over

@@ -95,7 +95,7 @@ def _covers(retriever: Retriever) -> TextIndex:
         for c in retriever.chunks:
             first.setdefault(c.source, c)
         cached = TextIndex(
-            normalize(f"{s}\n{retriever.titles.get(s, '')}\n{getattr(retriever, 'brokers', {}).get(s, '')}\n"
+            normalize(f"{s}\n{retriever.about(s)}\n"
                       + "\n".join(first[s].body.split("\n")[:COVER_LINES] if s in first else []))
             for s in retriever.sources)
         retriever._cover_text = cached
