@@ -83,3 +83,12 @@ LAYOUT_MIN_FONT = 5.5  # text smaller than this (pt) is hidden: tracking strings
 # 3–5 pt, the smallest footnotes and chart labels in the shared real PDFs 6 pt
 LAYOUT_APART = 4.0  # segments of a line this many font sizes apart are separate items (a cover's
 # date and its report kind), not words of one sentence
+LAYOUT_CELL_CHARS = 100  # a ruled cell longer than this frames a paragraph or a whole table (the
+# shared real PDFs' framed sub-tables: 100+); the printed report's description cells run 40–100,
+# and at 40 its table of generation models was taken for a layout grid (dev_paraphrase 1.00 → 0.95)
+LAYOUT_OVERLAID_CHARS = 3  # a line is two texts printed over each other when this many of its
+# characters half cover the one before (a template tag under a title: a dozen); one glyph box
+# wider than its ink (《 in the printed report) is not
+LAYOUT_BESIDE_ROWS = 3  # body lines with a sidebar item or a second column on the same line that
+# make a page two regions (a company note's cover: 15; a one-column page with tables wider than
+# its text: 0)

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
 from ..tuning import (
+    LAYOUT_BESIDE_ROWS,
     LAYOUT_MIN_FONT,
     LAYOUT_NUMBER_GAP,
+    LAYOUT_OVERLAID_CHARS,
     LAYOUT_PROSE_CHARS,
     LAYOUT_PROSE_WIDTH,
     LAYOUT_SEGMENT_GAP,
@@ -205,9 +208,15 @@ def physical_lines(chars: list[dict], page_height: float = 0.0) -> list[Row]:
 def _layers(chars: list[dict]) -> list[list[dict]]:
     """Texts printed over each other on one line (a template's field name under the title
     it holds) as separate layers: each character goes to the first layer it does not overlap."""
+    chars = sorted(chars, key=lambda c: c["x0"])
+    ink = [c for c in chars if not c["text"].isspace()]
+    covered = sum(1 for a, b in zip(ink, ink[1:])
+                  if a["x1"] - b["x0"] > 0.5 * min(a["x1"] - a["x0"], b["x1"] - b["x0"]))
+    if covered < LAYOUT_OVERLAID_CHARS:
+        return [chars]  # a glyph whose box overlaps its neighbour (《, a kerned pair) is no overlay
     layers: list[list[dict]] = []
     lasts: list[dict] = []  # each layer's last inked character
-    for c in sorted(chars, key=lambda c: c["x0"]):
+    for c in chars:
         if c["text"].isspace():
             if layers:
                 layers[0].append(c)
@@ -303,10 +312,14 @@ def _prose(s: Segment, page_width: float) -> bool:
 def _columns(rows: list[Row], page_width: float) -> list[tuple[float, float, float, float]]:
     """Body columns as (x0, x1, top, bottom): where prose segments start, grouped; columns
     whose spans overlap are one column (an indented first line)."""
-    sizes = [round(s.size) for r in rows for s in r.segments]
-    body = max(set(sizes), key=sizes.count) if sizes else 0
-    # body text: long segments in the body size (a title is long too, and larger)
-    prose = [s for r in rows for s in r.segments if _prose(s, page_width) and s.size <= 1.15 * body]
+    # body text: long segments in the size most of them are set in (a title is long too, and
+    # larger; chart labels and table cells, however many, are not long)
+    long = [s for r in rows for s in r.segments if _prose(s, page_width)]
+    sizes = Counter()
+    for s in long:
+        sizes[round(s.size)] += len(s.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0
+    prose = [s for s in long if s.size <= 1.15 * body]
     prose.sort(key=lambda s: s.x0)
     clusters: list[list[Segment]] = []
     for s in prose:
@@ -318,7 +331,7 @@ def _columns(rows: list[Row], page_width: float) -> list[tuple[float, float, flo
     for group in clusters:
         if len(group) < 3:
             continue
-        cols.append([min(s.x0 for s in group), edge([s.x1 for s in group]),
+        cols.append([min(s.x0 for s in group), _shared_edge([s.x1 for s in group]),
                      min(s.top for s in group), max(s.bottom for s in group)])
     merged: list[list[float]] = []
     for c in sorted(cols):
@@ -335,13 +348,21 @@ def _columns(rows: list[Row], page_width: float) -> list[tuple[float, float, flo
     return [tuple(c) for c in merged]
 
 
+def _shared_edge(rights: list[float]) -> float:
+    """A column's right edge: the furthest right end that several of its lines share (justified
+    lines end together; a short line, a source note set in the column, ends anywhere)."""
+    rights = sorted(rights)
+    shared = [x for x in rights if sum(abs(x - y) <= 2 for y in rights) >= 2]
+    return shared[-1] if shared else rights[-1]
+
+
 def regions(rows: list[Row], page_width: float) -> list[tuple[list[Row], float]]:
     """The page's rows split into regions in reading order, each with its right edge.
     Within the height of the body columns, a row's segments go to the column they sit in,
     or to the sidebar; a row with a segment across two columns is read whole where it is."""
     cols = _columns(rows, page_width)
-    if not cols:
-        return [(rows, 0.0)] if rows else []
+    if not cols or _beside(rows, cols, page_width) < LAYOUT_BESIDE_ROWS:
+        return [(rows, 0.0)] if rows else []  # one flow: nothing stands beside the body text
     top, bottom = min(c[2] for c in cols), max(c[3] for c in cols)
     out: list[tuple[list[Row], float]] = []
     band: list[list[Row]] = [[] for _ in cols]
@@ -395,6 +416,19 @@ def regions(rows: list[Row], page_width: float) -> list[tuple[list[Row], float]]
             aside.append(Row(side))
     flush()
     return out
+
+
+def _beside(rows: list[Row], cols, page_width: float) -> int:
+    """Lines where body text and something outside its column share the line: a sidebar or a
+    second column. A body narrower than the tables and captions around it has none."""
+    count = 0
+    for row in rows:
+        inside = [s for s in row.segments if any(s.x0 >= c[0] - 2 * s.size and s.x1 <= c[1] + 2 * s.size
+                                                 for c in cols)]
+        if any(_prose(s, page_width) for s in inside) and len(inside) < len(row.segments) or \
+                len({i for s in inside for i, c in enumerate(cols) if s.x0 >= c[0] - 2 * s.size}) > 1:
+            count += 1
+    return count
 
 
 def _right(rows: list[Row]) -> float:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
+from ..tuning import LAYOUT_CELL_CHARS
 from . import layout, unruled
 from .charfold import normalize_text
 
@@ -34,6 +35,7 @@ from .charfold import normalize_text
 # Word prints; 0.5 keeps a header that skips the cover and the last pages).
 MARGIN = 0.1
 REPEAT_SHARE = 0.5
+CHART_LABEL_PARTS = 3  # a chart's tick line holds one to three numbers (two axes, a legend value)
 STAMP_CHARS = 12  # a line this long on most pages of a report of 3+ pages is a stamp, not text
 HEADING_SIZE = 1.18  # a short line at this multiple of the body font size is a heading
 TITLE_SIZE_SHARE = 0.8  # cover lines this near the largest size are the title (a second line set
@@ -77,13 +79,15 @@ def _unreadable(text: str) -> float:
 
 
 def _data_table(rows: list[list[str]]) -> bool:
-    """A ruled grid holds data when it has rows and columns of short cells; a page-design
-    grid (a Word cover laid out in a table, a box around a paragraph) holds prose."""
+    """A ruled grid holds data when it has rows and columns and most of its cells are filled;
+    a page-design grid is sparse (a Word cover laid out in a table: 5–25% filled in the shared
+    real PDFs) or frames whole paragraphs or whole unruled tables in its cells (over
+    LAYOUT_CELL_CHARS each). A description column of a sentence a cell is data."""
     cells = [c for r in rows for c in r if c]
     if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2 or not cells:
         return False
     slots = sum(len(r) for r in rows)
-    return sum(len(c) > 40 for c in cells) <= 0.2 * len(cells) and len(cells) >= 0.5 * slots
+    return sum(len(c) > LAYOUT_CELL_CHARS for c in cells) <= 0.2 * len(cells) and len(cells) >= 0.5 * slots
 
 
 def _banner(rows: list, i: int) -> bool:
@@ -120,10 +124,10 @@ def _page_blocks(page) -> tuple[list, float]:
 
 
 def _chart_label(text: str) -> bool:
-    """A line of nothing but numbers, dates or percentages outside a table: a chart's axis
-    ticks or value labels."""
+    """A short line of nothing but numbers, dates or percentages outside a table: a chart's
+    axis ticks or value labels (a longer one is a table row whose table was not found: kept)."""
     parts = text.split()
-    return bool(parts) and not any(ch in text for ch in "年月日") \
+    return 0 < len(parts) <= CHART_LABEL_PARTS and not any(ch in text for ch in "年月日") \
         and all(layout.is_number(p) for p in parts)
 
 

@@ -74,11 +74,17 @@ def _apart(segments: list[Segment]) -> list[list[Segment]]:
     return groups
 
 
+def _labels(row: Row) -> bool:
+    """A line of a few short labels and no number."""
+    return len(row.segments) <= 3 and all(len(s.text) <= 12 and not s.numeric for s in row.segments)
+
+
 def _group_label(rows: list[Row], j: int) -> bool:
-    """A short label alone on its line between table rows (年增长率, 盈利能力)."""
-    row = rows[j]
-    return len(row.segments) == 1 and len(row.segments[0].text) <= 12 and not row.segments[0].numeric \
-        and 0 < j < len(rows) - 1 and _tabular(rows[j - 1]) and _tabular(rows[j + 1])
+    """Short labels on a line of their own between table rows: a row group (年增长率,
+    盈利能力), or a row header stacked over two lines (沪深 / 300, 传统反转因子 / Ret20)."""
+    if not (0 < j < len(rows) - 1 and _labels(rows[j]) and _tabular(rows[j - 1])):
+        return False
+    return _tabular(rows[j + 1]) or (j + 2 < len(rows) and _labels(rows[j + 1]) and _tabular(rows[j + 2]))
 
 
 def _tables(rows: list[Row], header_rows: int) -> list[Table]:
