@@ -201,26 +201,47 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
     for number, blocks in kept_pages:
         out.pages.append((number, _render(blocks, body_size, right, first_page=number == 1)))
     _join_across_pages(out.pages, kept_pages, right)
-    if out.pages and out.pages[0][0] == 1 and (title := cover_title(kept_pages[0][1], heights[0])):
+    # the cover as printed: its title may also be the running header that the stamp rule drops
+    if out.pages and out.pages[0][0] == 1 and (title := cover_title(all_blocks[0], heights[0])):
         out.pages[0] = (1, f"# {title}\n{out.pages[0][1]}")  # the parser's document title
     return out
 
 
-# What a cover prints large beside its title: the report's kind, not its title
-_KIND_RE = re.compile(r"^.{0,6}(?:报告|研究|点评|快报|简报|周报|月报|专题|深度|策略|评论)$")
+# What a cover prints large beside its title: the report's kind ("公司快报", "量化专题报告"),
+# the research department (金融工程, 宏观, 固定收益 …) or the broker's name, not its title
+_KIND_RE = re.compile(r"^(?:.{0,6}(?:报告|研究|点评|快报|简报|周报|月报|专题|深度|策略|评论)"
+                      r"|(?:金融工程|宏观经济|宏观|策略|固定收益|固收|债券|海外|量化|行业|公司)(?:研究|报告)?"
+                      r"|.{2,6}(?:证券|研究所|研究院)(?:股份有限公司|有限责任公司)?)$")  # the broker's name
 
 
 def cover_title(blocks: list, height: float) -> str:
-    """The report's title: the cover's largest lines of Chinese text in its upper half
-    (a title and its subtitle, joined), not the report kind ("公司快报") nor a date."""
-    lines = [b for b in blocks if isinstance(b, layout.Line) and b.top < height / 2
-             and sum(has_cjk(ch) for ch in b.text) >= 4 and len(b.text) <= 60
-             and not _KIND_RE.match(b.text) and not re.match(r"^\d{4}\s*[年/-]", b.text)]
+    """The report's title: the largest line of Chinese text in the cover's upper half, with the
+    lines that go on from it above and below (as large or nearly, aligned with it, a line's
+    height apart: a title set on two lines and its subtitle), not the report kind nor a date.
+    A sidebar item or the broker's name of the same size stands apart and stays out."""
+    lines = sorted((b for b in blocks if isinstance(b, layout.Line) and b.top < height / 2
+                    and sum(has_cjk(ch) for ch in b.text) >= 4 and len(b.text) <= 60
+                    and not _KIND_RE.match(b.text) and not re.match(r"^\d{4}\s*[年/-]", b.text)),
+                   key=lambda b: b.top)
     if not lines:
         return ""
-    top = max(b.size for b in lines)
-    parts = [b.text for b in sorted(lines, key=lambda b: b.top) if b.size >= TITLE_SIZE_SHARE * top]
-    return "".join(parts)[:120]
+    top = max(lines, key=lambda b: b.size)
+    title = [top]
+
+    def goes_on(a, b) -> bool:  # b directly below a, aligned with it, about as large
+        return b.size >= TITLE_SIZE_SHARE * top.size and 0 <= b.top - a.bottom <= 1.5 * a.size \
+            and (abs(b.x0 - a.x0) <= 3 * a.size or layout.overlap(b, (a.x0, a.x1)) > 0)
+
+    at = lines.index(top)
+    for b in reversed(lines[:at]):
+        if not goes_on(b, title[0]):
+            break
+        title.insert(0, b)
+    for b in lines[at + 1:]:
+        if not goes_on(title[-1], b):
+            break
+        title.append(b)
+    return "".join(b.text for b in title)[:120]
 
 
 def _merge_continued_tables(pages: list[tuple[int, list]]) -> None:
