@@ -36,6 +36,45 @@ def timed(fn, *args):
     return (time.perf_counter() - start) * 1000
 
 
+def cli_ask_seconds(bot, corpus, index, questions: list[str]) -> dict:
+    """`reportbot ask` as a user runs it: alone (it loads the models), and with `serve` running
+    on the same index (it asks the server); and the REST chat route's latency."""
+    import os
+    import socket
+    import subprocess
+    import urllib.request
+
+    from reportbot.app.web import serve
+
+    env = {**os.environ, "REPORTBOT_CORPUS_DIR": str(corpus), "REPORTBOT_INDEX_DIR": str(index)}
+    cli = [sys.executable, "-m", "reportbot", "ask"]
+
+    def run(extra: list[str], q: str) -> float:
+        t0 = time.perf_counter()
+        subprocess.run(cli + extra + [q], env=env, capture_output=True, check=True)
+        return time.perf_counter() - t0
+
+    cold = [run(["--local"], q) for q in questions]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = serve(bot, host="127.0.0.1", port=port, block=False, api_keys=())
+    try:
+        warm = [run([], q) for q in questions]
+        rest_ms = []
+        for q in questions * 3:
+            body = json.dumps({"model": "reportbot", "messages": [{"role": "user", "content": q}]}).encode()
+            request = urllib.request.Request(server.url + "v1/chat/completions", data=body,
+                                             headers={"Content-Type": "application/json"})
+            t0 = time.perf_counter()
+            urllib.request.urlopen(request, timeout=60).read()
+            rest_ms.append((time.perf_counter() - t0) * 1000)
+    finally:
+        server.close()
+    return {"cli_ask_cold_s_p50": round(pct(cold, 0.5), 2), "cli_ask_warm_s_p50": round(pct(warm, 0.5), 2),
+            "rest_chat_ms_p50": round(pct(rest_ms, 0.5), 1)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--questions", nargs="*", default=[str(p) for p in DEFAULT_QUESTIONS])
@@ -67,6 +106,7 @@ def main() -> int:
             for q in questions:
                 retrieve_ms.append(timed(bot.retrieve, q, 5))
                 ask_ms.append(timed(bot.ask, q))
+        cli = cli_ask_seconds(bot, args.corpus, Path(tmp) / "index", questions[:3])
 
     pdf_pages_per_s = None
     printed = ROOT.parent / "shared" / "pdf" / "njzq_aigc_2023_print.pdf"
@@ -91,6 +131,7 @@ def main() -> int:
         "ask_ms_p95": round(pct(ask_ms, 0.95), 1),
         "ask_ms_mean": round(statistics.mean(ask_ms), 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        **cli,
     }
     print(json.dumps(result, indent=2))
     return 0

@@ -85,3 +85,33 @@ def test_unreachable_chat_model_falls_back_to_the_report(dirs):
                REPORTBOT_LLM_BASE_URL="http://127.0.0.1:9/v1", REPORTBOT_LLM_API_KEY="k")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
     assert "对话模型无法连接" in proc.stdout and "巨人网络" in proc.stdout
+
+
+def test_ingest_of_an_empty_folder_says_so_and_fails(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    proc = run(["ingest"], (tmp_path / "corpus", tmp_path / "index"), check=False)
+    assert proc.returncode == 1 and "holds no reports" in proc.stderr and "--corpus" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_ask_uses_a_server_running_on_the_same_index(dirs, bot):
+    from conftest import free_port
+
+    from reportbot import ReportBot, Settings
+    from reportbot.app.web import serve
+
+    corpus, index = dirs
+    run(["ingest"], dirs)
+    served = ReportBot(Settings(corpus_dir=corpus, index_dir=index, llm_model=None))
+    server = serve(served, host="127.0.0.1", port=free_port(), block=False, api_keys=())
+    try:
+        warm = run(["ask", "谷歌PaLM模型的参数量是多少？"], dirs)
+        assert "answered by the server" in warm.stderr and "5400亿" in warm.stdout and "\n[1] " in warm.stdout
+        local = run(["ask", "--local", "谷歌PaLM模型的参数量是多少？"], dirs)
+        assert "answered by the server" not in local.stderr and local.stdout == warm.stdout
+        refused = run(["ask", "  "], dirs, check=False)
+        assert refused.returncode == 2 and "empty" in refused.stderr
+    finally:
+        server.close()
+    cold = run(["ask", "谷歌PaLM模型的参数量是多少？"], dirs)  # the server is gone: answered here
+    assert "answered by the server" not in cold.stderr and cold.stdout == warm.stdout

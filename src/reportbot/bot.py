@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from . import answer as ans
 from .config import Settings
+from .documents.corpus import survey
 from .documents.safety import is_instruction_like
 from .index.ingest import IngestReport, Progress, needs_ingest
 from .index.ingest import ingest as run_ingest
@@ -20,8 +22,8 @@ from .index.retrieval import Retriever
 from .index.scope import ScopeError, named_reports, resolve_sources, scoped
 from .index.store import Index
 from .index.view import saved as view_saved
-from .models import Answer, Hit
-from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES
+from .models import Answer, Hit, Report
+from .tuning import CANDIDATE_CHUNKS, LLM_SOURCES, STREAM_PIECE_CHARS
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,10 @@ UNANSWERED = ("抱歉，这个问题暂时无法回答，请换个问法再试�
 
 class InputError(ValueError):
     """The question itself is unusable (empty, too long)."""
+
+
+class NotIndexed(RuntimeError):
+    """No usable index: nothing ingested yet, or an index this version cannot read."""
 
 
 def clean_text(text: str) -> str:
@@ -145,9 +151,9 @@ class ReportBot:
         with self._lock:
             if self._retriever is None or self._generation != generation:
                 if self.index.count() == 0:
-                    raise RuntimeError("The index is empty: run `reportbot ingest` (or bot.ingest()) first.")
+                    raise NotIndexed("The index is empty: run `reportbot ingest` (or bot.ingest()) first.")
                 if reason := self.index.stale_reason():
-                    raise RuntimeError(f"The index cannot be used: {reason}. Run `reportbot ingest` "
+                    raise NotIndexed(f"The index cannot be used: {reason}. Run `reportbot ingest` "
                                        "(or bot.ingest()) to rebuild it.")
                 self._retriever = Retriever(self.index)
                 self._generation = generation
@@ -163,6 +169,42 @@ class ReportBot:
     def reports(self) -> dict[str, str]:
         """The corpus's reports: file name -> title (from the file's cover or first heading)."""
         return dict(self.retriever.titles)
+
+    def library(self) -> list[Report]:
+        """Every report of the corpus folder and of the index, with its state: indexed (title,
+        broker, pages, chunks, tables), failed (the reason; a PDF without text needs OCR), or
+        not yet indexed."""
+        records = self.index.manifest_records()
+        folder = Path(self.settings.corpus_dir)
+        present = set()
+        if folder.is_dir():
+            present = {p.relative_to(folder).as_posix() for p in survey(folder, self.settings.extra_roots).files}
+        try:
+            retriever = self.retriever
+        except RuntimeError:  # no usable index yet
+            retriever = None
+        pages: dict[str, set] = {}
+        tables: Counter = Counter()
+        if retriever is not None:
+            for chunk in retriever.chunks:
+                if chunk.page:
+                    pages.setdefault(chunk.source, set()).add(chunk.page)
+            tables.update(t.source for t in retriever.tables)
+        out = []
+        for source in sorted(present | set(records)):
+            record = records.get(source, {})
+            report = Report(source=source, title=source, chunks=int(record.get("chunks") or 0),
+                            pages=len(pages.get(source, ())), tables=tables[source])
+            if retriever is not None and source in retriever.titles:
+                report.title = retriever.titles[source] or source
+                report.broker = retriever.brokers.get(source, "")
+            if record.get("failed_reason"):
+                report.error = record["failed_reason"]
+                report.state = "needs_ocr" if "OCR" in report.error else "failed"
+            elif not record.get("file_hash"):
+                report.state = "not_indexed"
+            out.append(report)
+        return out
 
     def retrieve(self, question: str, k: int = 5, sources=None) -> list[Hit]:
         """The ``k`` best chunks for ``question``, within ``sources`` (file names or titles)
@@ -259,7 +301,7 @@ class ReportBot:
         if self._llm is None or not offline.found:
             offline = self._named(state, offline)
             text = ""
-            for piece in _pieces(offline.text):
+            for piece in pieces(offline.text):
                 text += piece
                 yield text
             yield offline
@@ -279,6 +321,7 @@ class ReportBot:
                                                 state["retriever"].tokenizer.names))
 
 
-def _pieces(text: str, size: int = 6) -> Iterator[str]:
+def pieces(text: str, size: int = STREAM_PIECE_CHARS) -> Iterator[str]:
+    """The text in streamed pieces: a verified answer is shown as it would be typed."""
     for i in range(0, len(text), size):
         yield text[i:i + size]

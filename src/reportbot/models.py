@@ -71,3 +71,22 @@ class Answer:
 
     def footnotes(self) -> str:
         return "\n".join(f"[{c.n}] {c.location}" for c in self.citations)
+
+
+@dataclass
+class Report:
+    """A file of the corpus and where it stands: what the library list shows."""
+
+    source: str  # file name within the corpus
+    title: str = ""
+    broker: str = ""
+    pages: int = 0  # PDF pages that gave text (0 for text files)
+    chunks: int = 0
+    tables: int = 0
+    # indexed | queued | indexing | removing | failed | needs_ocr | not_indexed
+    state: str = "indexed"
+    error: str = ""  # why it failed, in the reader's words
+    progress: str = ""  # "files done/files" while its ingest runs
+
+    def to_dict(self) -> dict:
+        return asdict(self)

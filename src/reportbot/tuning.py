@@ -25,6 +25,14 @@ MERIT_COVERAGE, MERIT_BODY, MERIT_SEMANTIC = 0.7, 0.15, 0.15
 # vectors); benchmarks/calibrate.py prints the trade-off this was read from
 MIN_SEMANTIC = 0.5
 
+NAME_SUFFIX_NAMES = 2  # an ending (科技, 网络) shared by this many of a report's own names marks a
+# name: a word the report lacks before it is a company (or model) the report lacks. The bundled
+# report gives 科技 ×3, 网络 ×4, 模型 ×11 (生成 ×4 is a verb, left out); at 1, every company's
+# ending (超媒, 互娱, 影视) would be one, and common phrases before them would block answers
+
+ROW_NAME_CHARS = 20  # a row's text cell this short names the row (公司, 模型, 证券简称) and is said
+# beside a looked-up value; longer cells are descriptions, left to the citation's row table
+
 # --- computed answers over tables -------------------------------------------------------------
 TABLE_MIN_SCORE = 0.5  # how well a table must match the question's words to be used
 # a table scores 1 a question word in its caption, section or headers, 1 a word that is a
@@ -92,3 +100,9 @@ LAYOUT_OVERLAID_CHARS = 3  # a line is two texts printed over each other when th
 LAYOUT_BESIDE_ROWS = 3  # body lines with a sidebar item or a second column on the same line that
 # make a page two regions (a company note's cover: 15; a one-column page with tables wider than
 # its text: 0)
+
+# --- serving ----------------------------------------------------------------------------------
+WATCH_INTERVAL_S = 5.0  # `serve --watch` looks at the corpus folder this often: a copied file is
+# answered within seconds, and a look (hashing the bundled report) costs ~10 ms
+LIBRARY_REFRESH_S = 2.0  # the page re-reads the library list this often (state, progress, counts)
+STREAM_PIECE_CHARS = 6  # characters of an answer per streamed event (page and REST)

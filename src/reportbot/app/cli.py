@@ -108,6 +108,10 @@ def cmd_ingest(args) -> int:
         })
     else:
         print(report.summary())
+    if report.chunks == 0 and not report.errors:
+        print(f"reportbot: the corpus folder {bot.settings.corpus_dir} holds no reports (.pdf, .txt, .md): "
+              "put reports in it (or name another with --corpus) and ingest again", file=sys.stderr)
+        return 1
     return 1 if report.errors else 0
 
 
@@ -128,18 +132,31 @@ def cmd_check(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    bot = _bot(args)
-    _ensure_index(bot, quiet=args.json)
-    answer = bot.ask(args.question, sources=args.source)
+    from .warm import ServerRefused, ask_server
+
+    answer = None
+    if not args.local:  # a server on this index answers at once: its models are loaded
+        try:
+            answer = ask_server(_settings(args).index_dir, args.question, args.source)
+        except ServerRefused as exc:
+            print(f"reportbot: error: {exc}", file=sys.stderr)
+            return 2
+        if answer is not None and not args.json:
+            print("reportbot: answered by the server running on this index (--local to answer here)",
+                  file=sys.stderr)
+    if answer is None:
+        bot = _bot(args)
+        _ensure_index(bot, quiet=args.json)
+        answer = bot.ask(args.question, sources=args.source).to_dict()
     if args.json:
-        _print_json(answer.to_dict())
+        _print_json(answer)
     else:
-        print(answer.text)
-        if answer.citations:
+        print(answer["text"])
+        if answer["citations"]:
             print()
-            for c in answer.citations:
-                print(f"[{c.n}] {c.location}")
-                print("    " + c.quote.replace("\n", "\n    "))
+            for c in answer["citations"]:
+                print(f"[{c['n']}] {c['location']}")
+                print("    " + c["quote"].replace("\n", "\n    "))
     return 0
 
 
@@ -235,6 +252,9 @@ def _serve_settings(args) -> tuple[str, int, tuple[str, str] | None]:
     except (OSError, UnicodeError) as exc:
         raise ConfigError(f"cannot serve on {host}:{port} ({getattr(exc, 'strerror', None) or exc}); "
                           "choose another --port (REPORTBOT_PORT) or check --host (REPORTBOT_HOST)") from None
+    for key in args.api_key or ():
+        if not key.strip() or any(c.isspace() for c in key):
+            raise ConfigError(f"--api-key {key!r}: a key is one word with no spaces")
     return host, port, auth
 
 
@@ -250,7 +270,8 @@ def cmd_serve(args) -> int:
         bar = IngestBar()
         threading.Thread(target=status.run, args=(bot, bar), daemon=True, name="ingest").start()
     try:
-        serve(bot, host=host, port=port, auth=auth, status=status)
+        serve(bot, host=host, port=port, auth=auth, status=status, watch=args.watch,
+              api_keys=tuple(args.api_key) if args.api_key else None)
     except OSError as exc:
         reason = str(exc).split(". You can")[0].rstrip(".")
         raise ConfigError(f"cannot start the web chat ({reason}); choose another --port") from exc
@@ -286,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    p.add_argument("--local", action="store_true",
+                   help="answer in this process even when a server on the same index is running")
     _source_option(p)
     p.set_defaults(func=cmd_ask)
 
@@ -315,6 +338,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help="default $REPORTBOT_HOST or 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="default $REPORTBOT_PORT or 7860")
     p.add_argument("--auth", default=None, help="USER:PASSWORD (default $REPORTBOT_AUTH)")
+    p.add_argument("--api-key", action="append", default=None, metavar="KEY",
+                   help="a bearer key the REST API accepts (repeat for several; default "
+                        "$REPORTBOT_API_KEYS, comma-separated); with none set the API is open, "
+                        "or closed when --auth is set")
+    p.add_argument("--watch", action="store_true",
+                   help="ingest files copied into (or removed from) the corpus folder on their own")
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -1,4 +1,5 @@
-"""Gradio web chat over a ReportBot: streamed answers, [n] footnotes, a sources panel."""
+"""The web chat over a ReportBot: streamed answers with [n] footnotes and their sources under
+each answer, the library panel, and the REST API served beside it on one port."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ import html
 import os
 import sys
 import threading
+import time
 
 import gradio as gr
 
 from ..bot import InputError, ReportBot, check_question
 from ..config import parse_auth, parse_port
 from ..models import Answer
+from .assets import CITE_LINKS_JS, PAGE_CSS
+from .library import Library
+from .messages import user_message
+from .panel import library_panel
+from .sources import PAGE_CACHE, footnotes, sources_html, sources_markdown
+from .warm import announce, withdraw
 
 FAILED_LOGIN_DELAY_S = 1.0  # each wrong password waits this long: guessing gets slow
 INGEST_WAIT_S = 3600  # a question asked while serve's first ingest runs waits at most this
@@ -26,6 +34,7 @@ EXAMPLES = [
 
 INTRO = "### reportbot · 研报问答\n{scope}每个回答都标注来源 [n]：章节、表格行或页码；报告中没有的内容会直接说明。"
 ALL_REPORTS = "全部报告"
+CLOSEST_PASSAGES = 3  # shown under a refusal, so the user can see what the report does say
 
 
 def intro(reports: dict[str, str]) -> str:
@@ -85,24 +94,6 @@ class IngestStatus:
                 + (f"（{html.escape(p.source)}）" if p.source else "") + "。完成后即可提问。")
 
 
-def footnotes(answer: Answer) -> str:
-    if not answer.citations:
-        return ""
-    return "\n\n" + "\n".join(f"<sup>[{c.n}]</sup> {html.escape(c.location)}  " for c in answer.citations)
-
-
-def sources_markdown(answer: Answer | None) -> str:
-    if answer is None:
-        return "*提问后，这里显示回答引用的原文。*"
-    if not answer.citations:
-        return "*这个回答没有引用报告原文：报告中没有找到相关内容。*"
-    parts = []
-    for c in answer.citations:
-        quote = "\n".join(f"> {html.escape(line)}" for line in c.quote.split("\n"))
-        parts.append(f"**[{c.n}] {html.escape(c.location)}**\n\n{quote}")
-    return "\n\n".join(parts)
-
-
 def slow_auth(user: str, password: str):
     """Gradio's login check. A wrong password waits FAILED_LOGIN_DELAY_S before it is
     refused, so guessing is slow — awaited, never slept: Gradio runs the check on its event
@@ -132,7 +123,15 @@ def _choices(reports: dict[str, str]) -> list[tuple[str, str]]:
             for source, title in reports.items()]
 
 
-def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
+def _closest(bot: ReportBot, question: str, picked) -> list:
+    try:
+        return bot.retrieve(question, k=CLOSEST_PASSAGES, sources=picked or None)
+    except Exception:  # noqa: BLE001 - the passages only help; the answer stands without them
+        return []
+
+
+def build_app(bot: ReportBot, status: IngestStatus | None = None,
+              library: Library | None = None) -> gr.Blocks:
     def respond(message: str, history: list, picked: list | None = None):
         history = list(history or [])
         try:
@@ -141,6 +140,11 @@ def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
             gr.Warning(str(exc))
             yield history, message, gr.update()
             return
+        known = _reports(bot)
+        gone = [p for p in picked or [] if p not in known]
+        if gone:  # removed since the page was loaded: answer from the others and say so
+            gr.Info(f"已不在报告库中，已忽略：{'、'.join(gone)}")
+            picked = [p for p in picked if p in known]
         prior = list(history)
         history = history + [{"role": "user", "content": question},
                              {"role": "assistant", "content": "…"}]
@@ -158,10 +162,17 @@ def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
                     history[-1] = {"role": "assistant", "content": part}
                     yield history, "", gr.update()
         except Exception as exc:  # e.g. the chat model is unreachable: say so, keep the question
-            gr.Warning(f"出错了，请稍后再试：{type(exc).__name__}: {exc}")
+            gr.Warning(user_message(exc))
             yield prior, question, gr.update()
             return
+        turn = sum(1 for m in history if m.get("role") == "user")
         history[-1] = {"role": "assistant", "content": answer.text + footnotes(answer)}
+        closest = [] if answer.citations else _closest(bot, question, picked)
+        if answer.citations or closest:
+            title = (f"来源 {len(answer.citations)} 条 / Sources" if answer.citations
+                     else "最接近的段落 / Closest passages")
+            history.append({"role": "assistant", "content": sources_html(bot, answer, turn, closest),
+                            "metadata": {"title": title}})
         yield history, "", sources_markdown(answer)
 
     def ask(question: str, history: list | None = None, sources: list | None = None) -> dict:
@@ -176,10 +187,12 @@ def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
             return bot.ask(question, history or None, sources=sources or None).to_dict()
         except (InputError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
+        except RuntimeError as exc:
+            raise gr.Error(user_message(exc)) from exc
 
     reports = _reports(bot)
     with gr.Blocks(title="reportbot · 研报问答") as app:
-        header = gr.Markdown(intro(reports))
+        header = gr.Markdown(intro(reports), elem_id="header")
         progress = gr.Markdown(status.markdown() if status else "", elem_id="ingest-status",
                                visible=status is not None)
         picker = gr.Dropdown(_choices(reports), value=[], multiselect=True, label="报告 / Reports",
@@ -199,6 +212,8 @@ def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
         with gr.Accordion("来源原文 / Sources", open=False, elem_id="sources-panel"):
             sources = gr.Markdown(sources_markdown(None), elem_id="sources")
         clear = gr.Button("清空对话", size="sm")
+        if library is not None:
+            panel = library_panel(bot, library)
 
         outputs = [chatbot, box, sources]
         box.submit(respond, [box, chatbot, picker], outputs, api_visibility="private")
@@ -216,23 +231,73 @@ def build_app(bot: ReportBot, status: IngestStatus | None = None) -> gr.Blocks:
                         gr.Timer(active=False))
 
             timer.tick(tick, None, [progress, header, picker, timer], api_visibility="private")
+        if library is not None:
+            panel.keep_current(header, picker, lambda found: (intro(found), _choices(found)))
         clear.click(lambda: ([], "", sources_markdown(None)), None, outputs,
                     api_visibility="private")
         gr.api(ask, api_name="ask")
     return app
 
 
+class Server:
+    """A running server (uvicorn in a thread): the page at /, the REST API beside it."""
+
+    def __init__(self, server, thread: threading.Thread, url: str, library: Library):
+        self.server, self.thread, self.url, self.library = server, thread, url, library
+
+    def close(self) -> None:
+        withdraw(self.library.bot.settings.index_dir)
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def api_keys_from_env() -> tuple[str, ...]:
+    return tuple(k.strip() for k in (os.environ.get("REPORTBOT_API_KEYS") or "").split(",") if k.strip())
+
+
 def serve(bot: ReportBot, host: str | None = None, port: int | None = None,
           auth: tuple[str, str] | None = None, block: bool = True,
-          status: IngestStatus | None = None):
+          status: IngestStatus | None = None, api_keys: tuple[str, ...] | None = None,
+          watch: bool = False) -> Server:
+    """Serve the web chat, its library panel and the REST API on one port. ``api_keys``
+    (default: REPORTBOT_API_KEYS) guard the API; with a login and no keys it is closed."""
+    import uvicorn
+
+    from .rest import build_api
+
     host = host or os.environ.get("REPORTBOT_HOST") or "127.0.0.1"
     port = port or parse_port(os.environ.get("REPORTBOT_PORT") or 7860)
     if auth is None and os.environ.get("REPORTBOT_AUTH"):  # empty means no login
         auth = parse_auth(os.environ["REPORTBOT_AUTH"])
-    app = build_app(bot, status)
+    keys = api_keys_from_env() if api_keys is None else tuple(api_keys)
+    library = Library(bot, watch=watch)
+    blocks = build_app(bot, status, library)
     # a queue with no size limit: concurrent users wait their turn, none is turned away
-    app.queue(default_concurrency_limit=2, max_size=None)
-    app.launch(server_name=host, server_port=port, auth=slow_auth(*auth) if auth else None,
-               prevent_thread_lock=not block,
-               show_error=True, footer_links=["api"], ssr_mode=False)
-    return app
+    blocks.queue(default_concurrency_limit=2, max_size=None)
+    app = build_api(bot, library, keys, page_login=auth is not None)
+    PAGE_CACHE.mkdir(parents=True, exist_ok=True)
+    app = gr.mount_gradio_app(app, blocks, path="/", auth=slow_auth(*auth) if auth else None,
+                              show_error=True, footer_links=["api"], ssr_mode=False,
+                              allowed_paths=[str(PAGE_CACHE)], head=CITE_LINKS_JS, css=PAGE_CSS,
+                              max_file_size=f"{bot.settings.max_file_mb:g}mb")
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True, name="web")
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():  # uvicorn logged why (the port is taken, mostly)
+            raise OSError(f"the server could not listen on {host}:{port}")
+        time.sleep(0.05)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    print(f"reportbot: the web chat is at {url} (REST API: {url}v1 and {url}api, docs: {url}docs)",
+          file=sys.stderr)
+    announce(bot.settings.index_dir, url)  # `reportbot ask` on this index asks this server
+    running = Server(server, thread, url, library)
+    if block:
+        try:
+            while thread.is_alive():
+                thread.join(0.5)
+        except KeyboardInterrupt:
+            running.close()
+    return running

@@ -1,0 +1,71 @@
+"""A PDF page as a PNG, so that a citation's page can be looked at: rendered with pypdfium2
+(PDFium, the renderer Chromium uses; it ships in its wheel) and kept in a small cache."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+RENDER_SCALE = 1.5  # 108 dpi: body text of a report is readable, a page is ~200 KB
+CACHED_PAGES = 64
+MAX_MARK_HITS = 5  # a mark found more often than this on a page is common words, not the passage
+
+
+class RenderError(ValueError):
+    """The page cannot be shown (no such page, not a PDF, unreadable)."""
+
+
+def page_png(path: Path, page: int, marks: tuple[str, ...] = ()) -> bytes:
+    """Page ``page`` (1-based) of the PDF at ``path`` as PNG bytes, each of ``marks`` (text
+    as the page prints it) highlighted where the page's text layer has it."""
+    path = Path(path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise RenderError(f"{path.name} cannot be read ({exc.strerror or exc})") from None
+    return _render(str(path), stamp, int(page), tuple(m for m in marks if m and m.strip()))
+
+
+def _boxes(path: str, page: int, marks: tuple[str, ...]) -> list[tuple[float, float, float, float]]:
+    """Where the marks stand on the page (points, from the top left), by pdfplumber's search."""
+    import pdfplumber
+
+    boxes = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            p = pdf.pages[page - 1]
+            x0, top = p.bbox[0], p.bbox[1]
+            for mark in marks:
+                for hit in p.search(mark, regex=False, case=False)[:MAX_MARK_HITS]:
+                    boxes.append((hit["x0"] - x0, hit["top"] - top, hit["x1"] - x0, hit["bottom"] - top))
+    except Exception:  # noqa: BLE001 - a page that cannot be searched is shown unmarked
+        return []
+    return boxes
+
+
+@lru_cache(maxsize=CACHED_PAGES)
+def _render(path: str, stamp: int, page: int, marks: tuple[str, ...]) -> bytes:
+    # ``stamp`` (the file's mtime) is in the key so that a changed file is rendered anew
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except Exception as exc:  # noqa: BLE001 - PDFium's errors name no file
+        raise RenderError(f"{Path(path).name} is not a readable PDF ({exc})") from None
+    try:
+        if not 1 <= page <= len(pdf):
+            raise RenderError(f"{Path(path).name} has {len(pdf)} pages, not a page {page}")
+        image = pdf[page - 1].render(scale=RENDER_SCALE).to_pil().convert("RGB")
+        if marks:
+            from PIL import ImageDraw
+
+            layer = ImageDraw.Draw(image, "RGBA")
+            for x0, top, x1, bottom in _boxes(path, page, marks):
+                layer.rectangle([x0 * RENDER_SCALE - 2, top * RENDER_SCALE - 2, x1 * RENDER_SCALE + 2,
+                                 bottom * RENDER_SCALE + 2], fill=(255, 214, 0, 90), outline=(230, 120, 0, 255))
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+    finally:
+        pdf.close()
