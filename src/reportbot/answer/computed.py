@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..documents.tables import CellValue, Table
 from ..index.retrieval import Retriever
 from ..models import Answer, Citation
+from ..tuning import ROW_NAME_CHARS
 from .query import Query
 from .tableops import Plan, plan
 
@@ -50,6 +51,13 @@ class _Cites:
                 n=n, source=chunk.source, section=chunk.section, page=chunk.page,
                 quote=chunk.body, kind="row", table=chunk.table, row=chunk.row, row_no=chunk.row_no))
         return f" [{self.numbers[cid]}]"
+
+
+def _names_row(t: Table, i: int, c: int, label: str) -> bool:
+    """A cell that names its row beside the label: short text or a code, not yet said."""
+    v = t.values[i][c]
+    return (not v.missing and v.kind in ("text", "code") and len(v.raw) <= ROW_NAME_CHARS
+            and v.raw not in label)
 
 
 def _short(label: str) -> str:
@@ -281,10 +289,11 @@ def _lookup(p: Plan, cite: _Cites):
                     blanks.append((r, _short(t.labels[c])))
             if given:
                 cells = "；".join(f"{_short(t.labels[c])}：{v.raw}" for c, v in given)
-                # the rest of the row: what else the report says of it (应用 beside 参数量)
+                # then only what says whose value it is (the row's code, its company): the rest
+                # of the row is in the citation's row table, not in the answer
                 rest = "；".join(f"{_short(t.labels[c])}：{t.rows[i][c]}"
                                 for c in range(min(len(t.labels), len(t.rows[i])))
-                                if c not in cols and c != t.label_column and t.rows[i][c])
+                                if c not in cols and c != t.label_column and _names_row(t, i, c, r.label))
                 parts.append(f"{r.label} {cells}" + (f"（{rest}）" if rest else "") + cite(r))
     if parts:
         text = "\n".join(parts)

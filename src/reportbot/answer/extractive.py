@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..documents.parse import SEP
+from ..documents.tables import parse_cell
 from ..index.records import StoredChunk
 from ..index.retrieval import Retriever, Unit, section_title
 from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
@@ -28,6 +29,7 @@ from ..tuning import (
     MERIT_SEMANTIC,
     MIN_COVERAGE,
     MIN_SEMANTIC,
+    ROW_NAME_CHARS,
     SOFT_MISSING_COST,
     TIE_MARGIN,
 )
@@ -213,7 +215,18 @@ def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
     if best is None:
         return unit.text
     header, value = cells[best]
-    rest = "；".join(f"{h}：{v}" for j, (h, v) in enumerate(cells) if j != best)
+    # the fact first, then only the cells that support it: those holding the question's words
+    # (接入…文心一言) and those saying whose fact it is (code, name); the row's other figures
+    # are in its citation, not in the answer
+    row = normalize(unit.chunk.row)
+
+    def supports(h: str, v: str) -> bool:
+        nv = normalize(v)
+        if any(contains(f, nv) for t, _ in weighted for f in t.forms):
+            return True
+        return parse_cell(v, h).kind in ("code", "text") and len(v) <= ROW_NAME_CHARS and not contains(row, nv)
+
+    rest = "；".join(f"{h}：{v}" for j, (h, v) in enumerate(cells) if j != best and supports(h, v))
     return f"{header}：{value}（{rest}）" if rest else f"{header}：{value}"
 
 

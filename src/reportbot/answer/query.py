@@ -11,8 +11,16 @@ from ..language.scripts import reading_form
 from ..language.terms import Term, has_cjk, is_mostly_latin, normalize
 from ..tuning import PRIOR_WEIGHT
 
-_MORE_RE = re.compile(r"还有|别的|其他|其它|更多|另外|此外")
-_ANAPHORA_RE = re.compile(r"^(那|那么|它|它们|他们|其|该|这些|那些|这个|那个)|呢[？?]?$")
+# "more of the same"; 更多 only as "更多的…" or leading, not a comparison (谁亏得更多)
+_MORE_RE = re.compile(r"还有|别的|其他|其它|另外|此外|^更多|更多的")
+# a pointer back at the start, or a clause ending in 呢 ("21A呢？我记得是个负数")
+_ANAPHORA_RE = re.compile(r"^(那|那么|它|它们|他们|其|该|这些|那些|这个|那个)|呢(?:[？?，,。！!\s]|$)")
+# a question that asks for its subject (哪家, 谁) has not left it out
+_ASKS_SUBJECT_RE = re.compile(r"哪家|哪些|哪几|哪个|哪只|哪一|谁|什么公司|\bwhich\b|\bwho\b", re.I)
+# a comparison that names one side ("跟华凯易佰比，哪个更便宜？"): the other is the earlier subject
+_ONE_SIDED_RE = re.compile(r"^(?:跟|和|与|同|比起|相比于?|对比)[^，,？?。]{1,16}?(?:比|相比|比较|对比)?(?:[，,]|起来)")
+# a question about the report itself is complete without any term of the report's
+_ABOUT_REPORT_RE = re.compile(r"报告|研报|这篇|本文|全文|文章|\breport\b", re.I)
 # questions that ask for a date: the passage that answers must contain one
 # asks for an amount: money, a size, a count of units ("花多少钱", "多少亿", "how much")
 _AMOUNT_Q_RE = re.compile(r"多少(?:钱|亿|万|元|个亿|美元|资金|成本|费用)|花(?:了)?多少|成本多少|"
@@ -128,6 +136,37 @@ def _read(retriever: Retriever, asked: str) -> Query:
                  wants_amount=bool(_AMOUNT_Q_RE.search(question)) and not _WHEN_RE.search(question))
 
 
+def _is_entity(t: Term) -> bool:
+    return t.role == "entity" or t.kind == "entity"
+
+
+def _reads_as_followup(query: Query, prev: Query, question: str) -> bool:
+    """A question is read with the one before only when it reads as a follow-up: a pointer
+    back (那…, 它…, …呢), or an ellipsis — a metric without the subject the earlier question
+    named, a bare name where the earlier question asked a metric, a bare year. A question
+    with words of its own beyond names, metrics and periods is a new question."""
+    if _ANAPHORA_RE.search(question):
+        return True
+    terms = query.terms
+    if _ONE_SIDED_RE.search(question) and sum(_is_entity(t) for t in terms) == 1:
+        return True
+    if not terms:
+        return not _ABOUT_REPORT_RE.search(question)
+    if any(not t.soft and not _is_entity(t) and t.role not in ("metric", "period") and t.kind != "number"
+           for t in terms):
+        return False
+    entity, metric = any(_is_entity(t) for t in terms), any(t.role == "metric" for t in terms)
+    if metric and not entity:  # "参数量是多少？", "发布时间是哪年？" after a question about PaLM
+        return any(_is_entity(t) for t in prev.terms) and not _ASKS_SUBJECT_RE.search(question)
+    if entity and not metric:  # "微软的？" after a question of a metric
+        return any(t.role == "metric" for t in prev.terms) and not any(t.soft for t in terms)
+    if entity:
+        return False
+    # neither a name nor a metric: its own predicate words (提示…风险) make a new question,
+    # a bare year or number ("2022年的？") does not
+    return not any(t.soft for t in terms) and not _ABOUT_REPORT_RE.search(question)
+
+
 def understand(retriever: Retriever, question: str, history=None, depth: int = 3) -> Query:
     question = question.strip()
     query = _read(retriever, question)
@@ -140,10 +179,8 @@ def understand(retriever: Retriever, question: str, history=None, depth: int = 3
     terms = query.terms
     # a content term of the new question that the report knows, and that the earlier
     # question did not have, makes it a question of its own unless it is worded as a follow-up
-    own = [t for t in terms if not t.soft and retriever.stats.term_known(t)]
     more = bool(_MORE_RE.search(question))
-    is_followup = more or bool(_ANAPHORA_RE.search(question)) or len(own) == 0
-    if not is_followup:
+    if not (more or _reads_as_followup(query, prev, question)):
         return query
     have = {t.text for t in terms}
     # "微软呢？" after a question about 谷歌: the new name takes the old one's place

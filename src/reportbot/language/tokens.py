@@ -13,6 +13,7 @@ from pathlib import Path
 import jieba
 import jieba.posseg
 
+from ..tuning import NAME_SUFFIX_NAMES
 from .english import english_terms
 from .scripts import simplified
 from .terms import METRIC_RE, Term, has_cjk, is_mostly_latin, normalize
@@ -67,6 +68,21 @@ def _filler(word: str, flag: str) -> bool:
     set phrase, a word ending in a particle (正的, 算了)."""
     return (flag.startswith(_FILLER_POS) or bool(_POINTER_RE.match(word))
             or word[-1:] in "的了着过吧呢吗啊")
+
+
+SUBJECT_GAP_WORDS = 4  # "小米的2023年预测PE": a year, 年, 预测 between 的 and the metric
+_PERIOD_WORD_RE = re.compile(r"(?:19|20)?\d{2}[AaEe]?|年|年度|全年|[一二三四1-4]季度|Q[1-4]|H[12]")
+_FORECAST_WORDS = {"预测", "预计", "预期", "实际", "的"}
+
+
+def name_suffixes(names: Iterable[str]) -> set[str]:
+    """The endings several of a report's own names share (科技, 传媒, 网络, 股份): a word
+    before one of them is the head of a company name."""
+    ends: dict[str, set[str]] = {}
+    for name in names:
+        if len(name) >= 4 and all(has_cjk(c) for c in name[-2:]):
+            ends.setdefault(name[-2:], set()).add(name)
+    return {end for end, of in ends.items() if len(of) >= NAME_SUFFIX_NAMES}
 
 
 def _is_question_word(word: str) -> bool:
@@ -154,6 +170,9 @@ class Tokenizer:
         for w in sorted(names | {simplified(n) for n in names}):  # text is cut in simplified form
             self.jieba.add_word(w, tag="nz")
         self.pos = _POSTokenizer(self.jieba)
+        # a suffix of names is a noun in general Chinese (科技, 网络, 模型), not a verb (生成)
+        self.name_suffixes = {end for end in name_suffixes(self.names)
+                              if jieba.posseg.dt.word_tag_tab.get(end, "n").startswith("n")}
 
     def is_metric(self, word: str) -> bool:
         word = normalize(word)
@@ -239,7 +258,29 @@ class Tokenizer:
                                         role=role))
         terms = [self._unknown_name(t, words_seen) for t in seen.values()]
         terms = self._translated(terms)
+        terms = self._suffixed_names(terms, words_seen)
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
+
+    def _suffixed_names(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
+        """"斑马科技的总市值", "大象科技接入了…": a word the report does not know before a
+        name suffix its own names share (科技 of 焦点科技 and 万兴科技) is a company the report
+        lacks, whatever the word means in general Chinese — one name, a key term, so that
+        another 科技's row never answers for it."""
+        if self.known is None or not self.name_suffixes:
+            return terms
+        out = list(terms)
+        for i in range(1, len(words)):
+            (head, flag), suffix = words[i - 1], words[i][0]
+            # the head of a name is a noun (斑马, 小米) or a word jieba does not know; not 除了, 这种
+            if suffix not in self.name_suffixes or not has_cjk(head) or head in STOPWORDS \
+                    or _is_question_word(head) or len(head) > 4 or not (flag.startswith("n") or flag == "x"):
+                continue
+            name = normalize(head + suffix)
+            if self.known(name) or self.known(normalize(head)):
+                continue
+            out = [t for t in out if t.text not in (normalize(head), normalize(suffix))]
+            out.append(Term(name, 1.0, kind="entity", exact=True, role="entity"))
+        return out
 
     def _translated(self, terms: list[Term]) -> list[Term]:
         """A Latin word neither the report nor the glossary knows is a translation we cannot
@@ -284,6 +325,17 @@ class Tokenizer:
             out.append(Term(subject, 1.0, kind="entity", exact=True, role="entity"))
         return out
 
+    def _metric_of(self, words: list[tuple[str, str]], i: int) -> bool:
+        """words[i:] read "的 [2023年] [预测] <metric>": what stands before is asked a metric."""
+        if i >= len(words) or words[i][0] != "的":
+            return False
+        for w, _ in words[i + 1:i + 1 + SUBJECT_GAP_WORDS]:
+            if self.is_metric(w):
+                return True
+            if not (_PERIOD_WORD_RE.fullmatch(w) or w in _FORECAST_WORDS):
+                return False
+        return False
+
     def _unknown_name(self, term: Term, words: list[tuple[str, str]]) -> Term:
         """A noun the report never uses is a filler (现在, 手里, 板块) — unless it is rare in
         general Chinese (蓝标, 华谊, 比亚迪) or is what a metric is asked of ("小米的PE"):
@@ -297,8 +349,7 @@ class Tokenizer:
         if _filler(term.text, next((f for w, f in words if w == term.text), "")):
             return term
         rare = self.general_freq.get(term.text, 0) < RARE_WORD_FREQ
-        subject = any(w == term.text and i + 2 < len(words) and words[i + 1][0] == "的"
-                      and self.is_metric(words[i + 2][0]) for i, (w, _) in enumerate(words))
+        subject = any(w == term.text and self._metric_of(words, i + 1) for i, (w, _) in enumerate(words))
         if rare or subject:
             return replace(term, role="entity", kind="entity", exact=True)
         return term
