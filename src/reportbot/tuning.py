@@ -106,3 +106,11 @@ WATCH_INTERVAL_S = 5.0  # `serve --watch` looks at the corpus folder this often:
 # answered within seconds, and a look (hashing the bundled report) costs ~10 ms
 LIBRARY_REFRESH_S = 2.0  # the page re-reads the library list this often (state, progress, counts)
 STREAM_PIECE_CHARS = 6  # characters of an answer per streamed event (page and REST)
+
+# --- OCR (documents/ocr.py) ---------------------------------------------------------------------
+OCR_SCALE = 1.5  # a page is rendered at 108 dpi for OCR. On the printed report scanned at 150 dpi
+# (pages 3, 6, 9, 13; character-pair recall against its text layer): 1.0 → 0.78–0.98 at 5.5 s a
+# page, 1.5 → 0.78–0.985 at 5.6 s, 2.0 → 0.78–0.985 at 8.5 s (2 busy cores)
+OCR_TABLE_MIN_WIDTH = 0.2  # rulings spanning this share of a scanned page's width frame a table
+# (the printed report's tables span 0.8; a heading's underline is one rule, no grid)
+OCR_MIN_SCORE = 0.5  # RapidOCR's confidence below which a box is noise (chart strokes, stamps)

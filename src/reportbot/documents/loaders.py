@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import ocr
 from .charfold import fix_radicals, normalize_text  # noqa: F401 - fix_radicals is public API
 from .corpus import SUPPORTED
 from .limits import Budget, LimitExceeded, Limits, check_inflated, check_pages, check_size
@@ -103,7 +104,8 @@ def _load_pdf(path: Path, data: bytes, limits: Limits) -> list[Page]:
     pages = [Page(number, normalize_text(text)) for number, text in layout.pages]
     if not any(p.text.strip() for p in pages):
         why = "; ".join(layout.warnings) or "no text"
-        raise LoadError(path, f"the PDF has no extractable text ({why}); scanned images need OCR first")
+        raise LoadError(path, f"the PDF has no extractable text ({why})"
+                              + ("" if ocr.available() else "; scanned images need OCR first"))
     if pages:
         pages[0].warnings = list(layout.warnings)
     return pages

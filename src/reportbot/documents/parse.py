@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from ..language.terms import has_cjk
 from .loaders import Page
 
-PARSER_VERSION = 8  # 8: PDF pages read by region, unruled tables, cover title; 7: instruction lines quarantined
+# 9: pages without a usable text layer read by OCR; 8: PDF pages read by region, unruled tables,
+# cover title; 7: instruction lines quarantined
+PARSER_VERSION = 9
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"

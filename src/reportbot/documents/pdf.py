@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
 from ..tuning import LAYOUT_CELL_CHARS
-from . import layout, unruled
+from . import layout, ocr, unruled
 from .charfold import normalize_text
 
 # A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
@@ -101,14 +101,18 @@ def _banner(rows: list, i: int) -> bool:
                                         for s in r.segments) for r in rows[max(0, i - 2):i + 3])
 
 
-def _page_blocks(page) -> tuple[list, float]:
-    """Lines and tables of a page in reading order (layout.py); and the body font size."""
+def _page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
+    """Lines and tables of a page in reading order (layout.py); and the body font size.
+    ``read``: what OCR read on a page whose text layer is missing or garbage."""
     kept = []
-    for t in page.find_tables():
-        rows = [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
-        if _data_table(rows):
-            kept.append((t.bbox, rows))
-    chars = layout.visible_chars(page, exclude=[bbox for bbox, _ in kept])
+    if read is None:
+        for t in page.find_tables():
+            rows = [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
+            if _data_table(rows):
+                kept.append((t.bbox, rows))
+    else:
+        kept = [(bbox, rows) for bbox, rows in read.tables if _data_table(rows)]
+    chars = layout.visible_chars(page, exclude=[bbox for bbox, _ in kept]) if read is None else read.chars
     sizes = Counter(round(c.get("size", 0), 1) for c in chars if not c["text"].isspace())
     rows = layout.physical_lines(chars, float(page.height))
     rows = [r for i, r in enumerate(rows) if not _banner(rows, i)]
@@ -121,6 +125,16 @@ def _page_blocks(page) -> tuple[list, float]:
     out = [b for b in out if not isinstance(b, layout.Line) or not _chart_label(b.text)]
     body = sizes.most_common(1)[0][0] if sizes else 0.0
     return out, body
+
+
+def _needs_ocr(blocks: list, page) -> bool:
+    """A page that prints text its text layer does not give: none at all over an image (a
+    scan), or mostly unreadable glyphs (a font without a usable ToUnicode map)."""
+    text = " ".join(b.text for b in blocks if isinstance(b, layout.Line)) + \
+        " ".join(c for b in blocks if isinstance(b, layout.Table) for r in b.rows for c in r)
+    if not text.strip():
+        return bool(page.images)
+    return _unreadable(text) > GARBLED_SHARE
 
 
 def _chart_label(text: str) -> bool:
@@ -163,10 +177,14 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = list(pdf.pages)
         all_blocks, heights, bodies, images = [], [], [], []
+        read_by_ocr: set[int] = set()
         for number, page in enumerate(pages, 1):
             if check:
                 check(number)
             blocks, body = _page_blocks(page)
+            if _needs_ocr(blocks, page) and ocr.available():
+                blocks, body = _page_blocks(page, ocr.read_page(data, number - 1))
+                read_by_ocr.add(number)
             all_blocks.append(blocks)
             heights.append(float(page.height))
             bodies.append(body)
@@ -187,9 +205,13 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
         text = " ".join(b.text for b in kept if isinstance(b, layout.Line)) + \
             " ".join(c for b in kept if isinstance(b, layout.Table) for r in b.rows for c in r)
         if not text.strip():
-            if has_images:
+            if number in read_by_ocr:
+                out.warnings.append(f"page {number}: no text layer, and OCR found no text on it; not indexed")
+            elif has_images:
                 out.warnings.append(f"page {number}: no text layer (a scanned image?); OCR it to index this page")
             continue
+        if number in read_by_ocr:
+            out.warnings.append(f"page {number}: no usable text layer; read by OCR (check its figures)")
         share = _unreadable(text)
         if share > GARBLED_SHARE:
             out.warnings.append(f"page {number}: text extracts as garbage ({share:.0%} unreadable glyphs); "
