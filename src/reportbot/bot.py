@@ -252,13 +252,14 @@ class ReportBot:
             computed = None
         state["computed"] = computed  # the chat-model path gives it to the model as a source too
         if computed is not None:
-            return computed
+            return ans.unsupported_period(query, computed) or computed
         try:
-            return ans.extractive_answer(retriever, query, state["chunks"], state["similarity"],
-                                         state["vector"])
+            answer = ans.extractive_answer(retriever, query, state["chunks"], state["similarity"],
+                                           state["vector"])
         except Exception:  # noqa: BLE001
             log.exception("the extractive answer failed for %r", query.asked)
             return Answer(UNANSWERED, False, [], query.asked)
+        return ans.unsupported_period(query, answer) or answer
 
     def _llm_sources(self, state: dict) -> list[StoredChunk]:
         """The chunks a chat model answers from: none that read like instructions to it; a

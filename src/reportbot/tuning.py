@@ -25,10 +25,12 @@ MERIT_COVERAGE, MERIT_BODY, MERIT_SEMANTIC = 0.7, 0.15, 0.15
 # vectors); benchmarks/calibrate.py prints the trade-off this was read from
 MIN_SEMANTIC = 0.5
 
-NAME_SUFFIX_NAMES = 2  # an ending (科技, 网络) shared by this many of a report's own names marks a
-# name: a word the report lacks before it is a company (or model) the report lacks. The bundled
-# report gives 科技 ×3, 网络 ×4, 模型 ×11 (生成 ×4 is a verb, left out); at 1, every company's
-# ending (超媒, 互娱, 影视) would be one, and common phrases before them would block answers
+NAME_SUFFIX_NAMES = 2  # an ending shared by this many listed companies' names (the text cells of
+# rows with a securities code) marks a company name: a word the report lacks before it is a
+# company the report lacks. The bundled report gives 科技 ×2 and 网络 ×3; the shared real PDFs
+# none. Learned from all short table cells instead, the real reports gave 收益, 资产, 费用 …
+# (metric words), which would have blocked their own questions; at 1, every company's ending
+# (超媒, 互娱, 影视) would be one
 
 ROW_NAME_CHARS = 20  # a row's text cell this short names the row (公司, 模型, 证券简称) and is said
 # beside a looked-up value; longer cells are descriptions, left to the citation's row table

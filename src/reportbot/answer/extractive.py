@@ -219,10 +219,15 @@ def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
     # (接入…文心一言) and those saying whose fact it is (code, name); the row's other figures
     # are in its citation, not in the answer
     row = normalize(unit.chunk.row)
+    # years asked as a span ("2014到2018E这几年") ask every year between
+    years = [int(t.text) for t, _ in weighted if t.role == "period" and re.fullmatch(r"(?:19|20)\d{2}", t.text)]
+    span = range(min(years), max(years) + 1) if len(years) >= 2 else range(0)
 
     def supports(h: str, v: str) -> bool:
-        nv = normalize(v)
-        if any(contains(f, nv) for t, _ in weighted for f in t.forms):
+        nv, nh = normalize(v), normalize(h)
+        if any(contains(f, nv) or contains(f, nh) for t, _ in weighted for f in t.forms):
+            return True  # a cell the question names, by its value or its column (日频 of 日频策略)
+        if any(int(y) in span for y in re.findall(r"(?:19|20)\d{2}", h)):
             return True
         return parse_cell(v, h).kind in ("code", "text") and len(v) <= ROW_NAME_CHARS and not contains(row, nv)
 

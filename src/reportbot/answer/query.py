@@ -128,8 +128,12 @@ def _read(retriever: Retriever, asked: str) -> Query:
     terms = [replace(t, role="period") if t.text in years else t for t in terms]
     terms = _without_cue_roles(terms, reading.text)
     for period in reading.periods:
-        if not any(t.text == normalize(period) for t in terms):
-            terms.append(Term(normalize(period), 1.0, role="period"))
+        p = normalize(period)
+        # jieba's cut may glue the period to its year's 年 ("年一季度"): the period is the term
+        terms = [replace(t, role="period", kind="") if t.text == p else t
+                 for t in terms if t.text == p or p not in t.text]
+        if not any(t.text == p for t in terms):
+            terms.append(Term(p, 1.0, role="period"))
     return Query(asked, _search_text(reading.text, terms), terms, text=reading.text,
                  notes=reading.notes, years=reading.years, periods=reading.periods,
                  wants_date=bool(_WHEN_RE.search(question)),

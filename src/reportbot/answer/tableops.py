@@ -280,14 +280,14 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
     # "几个标的里，…排第一的是哪家" is no count: only the clause that asks counts, and
     # "那几家的总市值加起来" asks for a sum
     asking = re.split(r"[，,；;]", text.rstrip("？?。. "))[-1]
-    if _COUNT_RE.search(asking):
+    if (m := _COUNT_RE.search(asking)) and not _counts_a_measure(m.group(0), chosen, query):
         p.op = "count"
         _filter_test(p, text, query, with_column)
         return p
-    if _SUM_RE.search(text) and with_column():
+    if _SUM_RE.search(text) and with_column() and _one_kind(p):
         p.op = "sum"
         return p
-    if _AVG_RE.search(text) and with_column():
+    if _AVG_RE.search(text) and with_column() and _one_kind(p):
         p.op = "avg"
         return p
     if _filter_test(p, text, query, with_column):
@@ -324,6 +324,36 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
             p.rows = {tid: r for tid, r in mentioned.items() if r and p.columns.get(tid)}
             return p
     return None
+
+
+def _one_kind(p: Plan) -> bool:
+    """Figures that can be added up or averaged: the column's cells in the rows taken are of
+    one kind (all percentages, or all amounts). A table whose rows are different measures
+    (年化收益率 %, 夏普比率, 年均换手次数) has none to average."""
+    for t in p.tables:
+        col = p.column.get(t.id)
+        kinds = {t.values[i][col].kind for i in p.rows.get(t.id, []) if col is not None
+                 and i < len(t.values) and not t.values[i][col].missing}
+        if len(kinds) > 1:
+            return False
+    return True
+
+
+def _counts_a_measure(asked: str, tables: list[Table], query: Query) -> bool:
+    """"一年平均换手几次": the question names a row or column that is itself a count (年均换手
+    次数), so it asks that figure's value; "一共有几次发布" counts rows."""
+    unit = asked[-1:]
+    if not unit or not re.match(r"[\u4e00-\u9fff]", unit):
+        return False
+    measure = f"{unit}数"
+
+    def asked_of(label: str) -> bool:  # a count measure the question's words point at
+        norm = normalize(label)
+        return measure in label and any(contains(f, norm) for term in query.terms for f in term.forms
+                                        if f != unit and len(f) >= 2)
+
+    return any(asked_of(t.row_label(i)) for t in tables for i in range(len(t.rows))) or \
+        any(asked_of(label) for t in tables for label in t.labels)
 
 
 def _filter_test(p: Plan, text: str, query: Query, with_column) -> bool:

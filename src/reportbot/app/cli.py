@@ -12,6 +12,7 @@ import threading
 import warnings
 
 from ..config import ConfigError, Settings, parse_auth, parse_port
+from .progress import IngestBar
 
 
 def _settings(args) -> Settings:
@@ -49,39 +50,6 @@ def _ensure_index(bot, quiet: bool = False) -> None:
 
 def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-class IngestBar:
-    """An ingest's progress on stderr (tqdm): files done of all, chunks written, the rate,
-    and the time left; then a line while the search view is prepared."""
-
-    def __init__(self):
-        self.bar = None
-        self.started = 0.0
-
-    def __call__(self, p) -> None:
-        import time
-
-        from tqdm import tqdm
-
-        if self.bar is None and p.stage == "files":
-            self.started = time.perf_counter()
-            self.bar = tqdm(total=p.files, unit="file", desc="ingest", file=sys.stderr,
-                            dynamic_ncols=True, disable=False)
-        if p.stage == "view":
-            self.close()
-            print("reportbot: preparing the search view…", file=sys.stderr)
-            return
-        self.bar.n = p.files_done
-        rate = p.chunks / max(time.perf_counter() - self.started, 1e-9)
-        now = f", {p.source}" if p.source else ""
-        self.bar.set_postfix_str(f"{p.chunks} chunks, {rate:.1f} chunks/s{now}", refresh=False)
-        self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
 
 
 def cmd_ingest(args) -> int:

@@ -60,7 +60,8 @@ class Retriever:
         self.aliases = view.aliases
         self.stats = TermStats(TextIndex(joined=view.unit_texts, grams=view.grams()))
         return Tokenizer(view.names, view.attributes, expand=self.expand,
-                         aliases=view.aliases.words(), metrics=view.metrics, known=self.stats.known)
+                         aliases=view.aliases.words(), metrics=view.metrics, known=self.stats.known,
+                         companies=_companies(view.tables))
 
     def _adopt(self, view: View) -> None:
         self.view = view
@@ -173,6 +174,17 @@ class Retriever:
             if len(out) == k:
                 break
         return out
+
+
+def _companies(tables) -> set[str]:
+    """Names of listed companies: the short text cells of table rows that hold a securities
+    code (300251.SZ · 光线传媒)."""
+    out = set()
+    for t in tables:
+        for row in t.values:
+            if any(v.kind == "code" for v in row):
+                out.update(v.raw for v in row if v.kind == "text" and 2 <= len(v.raw) <= 8)
+    return out
 
 
 def section_title(section: str) -> str:

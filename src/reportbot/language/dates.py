@@ -85,6 +85,18 @@ def date_forms(month: int, day: int) -> tuple[str, ...]:
     return (f"{month}.{day}", f"{month}月{day}日", f"{month}月{day}")
 
 
-def period_known(period: str, corpus_text: str) -> bool:
-    """Whether the report speaks of quarters/halves at all (then the answerer looks further)."""
-    return bool(_QUARTER_RE.search(corpus_text)) and period.lower() in corpus_text.lower()
+_CN_DIGITS = "一二三四"
+
+
+def period_forms(period: str) -> tuple[str, ...]:
+    """The ways reports write a quarter or a half year: 一季度, 第一季度, Q1, 1Q, 一季报 …"""
+    p = period.strip().upper()
+    n = next((i + 1 for i, d in enumerate(_CN_DIGITS) if d in p), None) or \
+        next((int(d) for d in p if d in "1234"), None)
+    if "半" in p or p.startswith("H"):
+        first = "上" in p or p in ("H1",) or ("半年报" in p)
+        return ("上半年", "H1", "1H", "中报", "半年报", "半年度") if first else ("下半年", "H2", "2H")
+    if n is None:
+        return (period,)
+    cn = _CN_DIGITS[n - 1]
+    return (f"{cn}季度", f"第{cn}季度", f"Q{n}", f"{n}Q", f"{cn}季报", f"{n}季度")

@@ -76,8 +76,8 @@ _FORECAST_WORDS = {"预测", "预计", "预期", "实际", "的"}
 
 
 def name_suffixes(names: Iterable[str]) -> set[str]:
-    """The endings several of a report's own names share (科技, 传媒, 网络, 股份): a word
-    before one of them is the head of a company name."""
+    """The endings several of the given names share (科技, 网络): a word before one of them is
+    the head of such a name."""
     ends: dict[str, set[str]] = {}
     for name in names:
         if len(name) >= 4 and all(has_cjk(c) for c in name[-2:]):
@@ -155,7 +155,7 @@ class Tokenizer:
     def __init__(self, names: Iterable[str] = (), attributes: Iterable[str] = (),
                  expand: Callable[[str], tuple[str, ...]] = _no_expansion,
                  aliases: Iterable[str] = (), metrics: Iterable[str] = (),
-                 known: Callable[[str], bool] | None = None):
+                 known: Callable[[str], bool] | None = None, companies: Iterable[str] = ()):
         self.jieba = _default_tokenizer()
         self.general_freq = dict(self.jieba.FREQ)  # before the report's words are added
         self.expand = expand
@@ -170,8 +170,8 @@ class Tokenizer:
         for w in sorted(names | {simplified(n) for n in names}):  # text is cut in simplified form
             self.jieba.add_word(w, tag="nz")
         self.pos = _POSTokenizer(self.jieba)
-        # a suffix of names is a noun in general Chinese (科技, 网络, 模型), not a verb (生成)
-        self.name_suffixes = {end for end in name_suffixes(self.names)
+        # the endings listed companies' names share (科技, 网络): nouns in general Chinese
+        self.name_suffixes = {end for end in name_suffixes({normalize(c) for c in companies})
                               if jieba.posseg.dt.word_tag_tab.get(end, "n").startswith("n")}
 
     def is_metric(self, word: str) -> bool:
@@ -262,10 +262,10 @@ class Tokenizer:
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
 
     def _suffixed_names(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
-        """"斑马科技的总市值", "大象科技接入了…": a word the report does not know before a
-        name suffix its own names share (科技 of 焦点科技 and 万兴科技) is a company the report
-        lacks, whatever the word means in general Chinese — one name, a key term, so that
-        another 科技's row never answers for it."""
+        """"斑马科技的总市值", "大象科技接入了…": a word the report does not know before an
+        ending its listed companies' names share (科技 of 焦点科技 and 宝通科技) is a company the
+        report lacks, whatever the word means in general Chinese — one name, a key term, so
+        that another 科技's row never answers for it."""
         if self.known is None or not self.name_suffixes:
             return terms
         out = list(terms)
