@@ -25,6 +25,8 @@ def _settings(args) -> Settings:
 
 
 def _bot(args):
+    if not getattr(args, "verbose", False):
+        _quiet_progress()  # transformers' own logging, before its model loads
     from ..bot import ReportBot
 
     return ReportBot(_settings(args))
@@ -329,28 +331,36 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:
         logging.basicConfig(level=logging.ERROR)
         warnings.filterwarnings("ignore")
-        _quiet_progress()
+        os.environ.setdefault("TQDM_DISABLE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     else:
         logging.basicConfig(level=logging.INFO)
-    from ..bot import InputError
-    from ..documents.loaders import LoadError
-    from ..index.errors import IndexDamaged
-    from .evaluate import EvalFileError
-
+    # nothing heavy is imported before the command runs: `ask` answered by a running server
+    # must not spend seconds importing torch for error classes it will not need
     try:
         code = args.func(args)
-    except (InputError, ConfigError, LoadError, EvalFileError, IndexDamaged, RuntimeError) as exc:
-        print(f"reportbot: error: {exc}", file=sys.stderr)
-        code = 2
     except KeyboardInterrupt:
         code = 130
-    except Exception as exc:  # a chat model or Chroma server that is down, and the like
-        if args.verbose:
+    except Exception as exc:
+        if isinstance(exc, _user_errors()):
+            print(f"reportbot: error: {exc}", file=sys.stderr)
+            return 2
+        if args.verbose:  # a chat model or Chroma server that is down, and the like
             raise
         print(f"reportbot: error: {type(exc).__name__}: {exc} (run with -v for details)",
               file=sys.stderr)
         code = 1
     return code
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """What a user's input or set-up caused: one line, exit status 2."""
+    from ..bot import InputError
+    from ..documents.loaders import LoadError
+    from ..index.errors import IndexDamaged
+    from .evaluate import EvalFileError
+
+    return InputError, ConfigError, LoadError, EvalFileError, IndexDamaged, RuntimeError
 
 
 def run() -> None:
@@ -373,8 +383,6 @@ def _leave(code: int) -> int:
 
 
 def _quiet_progress() -> None:
-    os.environ.setdefault("TQDM_DISABLE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         from transformers.utils import logging as hf_logging
 
