@@ -40,7 +40,14 @@ def _highlighted(png: bytes) -> bool:
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    return sum(1 for r, g, b in image.getdata() if r > 240 and 225 < g < 252 and 140 < b < 215) > 50
+    return sum(1 for r, g, b in image.get_flattened_data() if r > 240 and 225 < g < 252 and 140 < b < 215) > 50
+
+
+def _choose(page, dropdown: str, name: str) -> None:
+    """Pick an option of a Gradio dropdown (its list is rendered inside the component)."""
+    page.locator(f"{dropdown} input").click()
+    page.locator(f"{dropdown} [role=option]").filter(has_text=name).first.click()
+    page.locator(f"{dropdown} input").press("Escape")
 
 
 def _row(page, source):
@@ -89,12 +96,9 @@ def test_upload_ask_check_delete(library_server, browser, tmp_path):
         assert _highlighted(image.body())  # the cited passage is marked on the page
 
         # the user picks the new report, then deletes it: the next question says it is gone
-        page.locator("#reports input").click()
-        page.get_by_role("option", name=pdf.name, exact=False).click()
-        page.keyboard.press("Escape")
+        _choose(page, "#reports", pdf.name)
 
-        page.locator("#library-pick input").click()
-        page.get_by_role("option", name=pdf.name, exact=False).click()
+        _choose(page, "#library-pick", pdf.name)
         page.locator("#library-delete").click()
         page.locator("#library-message").get_by_text("已删除").wait_for(timeout=30000)
         deadline = time.monotonic() + 300

@@ -22,7 +22,7 @@ def served(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("rest-corpus")
     shutil.copy(REPORT, corpus / REPORT.name)
     bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("rest-index"),
-                             llm_model=None))
+                             llm_model=None, max_file_mb=1))
     bot.ingest()
     server = serve(bot, host="127.0.0.1", port=free_port(), block=False, api_keys=(KEY,))
     yield server, corpus
@@ -147,6 +147,10 @@ def test_upload_answer_delete_over_http(url, served):
     bad = requests.post(url + "api/reports", headers=_auth(), timeout=30,
                         files=[("files", ("tool.exe", b"MZ\x90\x00", "application/octet-stream"))])
     assert bad.status_code == 400 and ".exe" in bad.json()["error"]["message"]
+    big = requests.post(url + "api/reports", headers=_auth(), timeout=30,
+                        files=[("files", ("big.txt", "研报".encode() * 400_000, "text/plain"))])
+    assert big.status_code == 400 and "1 MB" in big.json()["error"]["message"]
+    assert not (corpus / "big.txt").exists()
     fake = requests.post(url + "api/reports", headers=_auth(), timeout=30,
                          files=[("files", ("fake.pdf", b"hello", "application/pdf"))])
     assert fake.status_code == 400 and "PDF" in fake.json()["error"]["message"]

@@ -198,8 +198,10 @@ class Library:
             if progress is not None and (progress.source == source or progress.stage == "view"):
                 report.state = "indexing"
                 report.progress = f"{progress.files_done}/{progress.files}"
-        if self._failed:
-            for source in waiting:
-                if source in listed:
-                    listed[source].error = self._failed
         return sorted(listed.values(), key=lambda r: r.source)
+
+    @property
+    def failure(self) -> str:
+        """Why the last ingest stopped as a whole (a full disk, a lock held too long), if it did;
+        a file that could not be read is that report's own error instead."""
+        return self._failed

@@ -21,9 +21,11 @@ STATES = {
 }
 
 
-def library_html(reports: list[Report]) -> str:
+def library_html(reports: list[Report], failure: str = "") -> str:
+    stopped = (f"<p class='rb-why'>上次建立索引中途停止：{html.escape(failure)}。已索引的报告照常回答；"
+               "处理后再上传或重新索引。</p>") if failure else ""
     if not reports:
-        return "<p class='rb-empty'>报告库是空的：上传 PDF、TXT 或 MD 文件开始提问。</p>"
+        return stopped + "<p class='rb-empty'>报告库是空的：上传 PDF、TXT 或 MD 文件开始提问。</p>"
     rows = []
     for r in reports:
         state = STATES.get(r.state, r.state) + (f" {r.progress}" if r.progress else "")
@@ -33,7 +35,7 @@ def library_html(reports: list[Report]) -> str:
             f"<td>{html.escape(r.title)}<div class='rb-file'>{html.escape(r.source)}</div></td>"
             f"<td>{html.escape(r.broker)}</td><td>{r.pages or ''}</td><td>{r.chunks}</td>"
             f"<td>{r.tables}</td><td class='rb-state'>{state}{why}</td></tr>")
-    return ("<table id='library-table'><thead><tr><th>报告</th><th>券商</th><th>页数</th>"
+    return stopped + ("<table id='library-table'><thead><tr><th>报告</th><th>券商</th><th>页数</th>"
             "<th>片段</th><th>表格</th><th>状态</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
 
@@ -46,7 +48,7 @@ class LibraryPanel:
             self.files = gr.File(file_count="multiple", file_types=[".pdf", ".txt", ".md"],
                                  label="上传报告（PDF / TXT / MD，可多选）", elem_id="upload")
             self.message = gr.Markdown("", elem_id="library-message")
-            self.table = gr.HTML(library_html(reports), elem_id="library-list")
+            self.table = gr.HTML(library_html(reports, self.library.failure), elem_id="library-list")
             with gr.Row():
                 self.chosen = gr.Dropdown(self._names(reports), value=None, label="选择报告",
                                           elem_id="library-pick", scale=4)
@@ -70,7 +72,7 @@ class LibraryPanel:
         stored, refused = self.library.add(files)
         lines = [f"已上传 {len(stored)} 个文件，正在建立索引：{'、'.join(stored)}"] if stored else []
         lines += [f"未上传 {html.escape(r.name)}：{html.escape(r.reason)}" for r in refused]
-        return "\n\n".join(lines), library_html(self.library.reports()), None
+        return "\n\n".join(lines), library_html(self.library.reports(), self.library.failure), None
 
     def delete(self, source):
         if not source:
@@ -81,7 +83,7 @@ class LibraryPanel:
             return user_message(exc), gr.update(), gr.update()
         reports = self.library.reports()
         return (f"已删除 {html.escape(source)}（文件移到了语料库的 .deleted 文件夹）。",
-                library_html(reports), gr.update(choices=self._names(reports), value=None))
+                library_html(reports, self.library.failure), gr.update(choices=self._names(reports), value=None))
 
     def reindex(self, source):
         if not source:
@@ -90,7 +92,7 @@ class LibraryPanel:
             self.library.reindex(source)
         except LibraryError as exc:
             return user_message(exc), gr.update()
-        return f"正在重新索引 {html.escape(source)}。", library_html(self.library.reports())
+        return f"正在重新索引 {html.escape(source)}。", library_html(self.library.reports(), self.library.failure)
 
     def keep_current(self, header, picker, render) -> None:
         """Re-read the library every LIBRARY_REFRESH_S; when it changed, refresh the list,
@@ -101,7 +103,8 @@ class LibraryPanel:
 
         def tick(last: str):
             reports = self.library.reports()
-            key = repr([(r.source, r.title, r.state, r.progress, r.chunks, r.error) for r in reports])
+            key = repr([(r.source, r.title, r.state, r.progress, r.chunks, r.error) for r in reports]
+                       + [self.library.failure])
             if key == last:
                 return gr.update(), gr.update(), gr.update(), gr.update(), last
             try:
@@ -109,7 +112,7 @@ class LibraryPanel:
             except RuntimeError:
                 found = {}
             intro, choices = render(found)
-            return (library_html(reports), gr.update(value=intro),
+            return (library_html(reports, self.library.failure), gr.update(value=intro),
                     gr.update(choices=choices, visible=len(found) > 1),
                     gr.update(choices=self._names(reports)), key)
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from ..bot import InputError, ReportBot, pieces
 from ..documents.render import RenderError, page_png
 from ..models import Answer
-from .library import Library, LibraryError
+from .library import Library, LibraryError, Refused
 
 MODEL_ID = "reportbot"
 
@@ -129,6 +129,12 @@ def build_api(bot: ReportBot, library: Library, keys: tuple[str, ...] = (),
         except RuntimeError as exc:  # no index yet
             raise HTTPException(503, f"no reports are indexed yet ({exc}); add one with POST /api/reports") from exc
 
+    def change(action, source: str) -> None:  # a change to one report; 404 if there is none
+        try:
+            action(source)
+        except LibraryError as exc:
+            raise HTTPException(404, str(exc)) from exc
+
     @api.get("/v1/models", dependencies=guarded, tags=["OpenAI-compatible"])
     def models():
         """The one model: reportbot answering from the library."""
@@ -186,8 +192,16 @@ def build_api(bot: ReportBot, library: Library, keys: tuple[str, ...] = (),
                      replace: bool = Query(False, description="replace a report of the same name")):
         """Store the files in the corpus folder and index them in the background; watch
         GET /api/reports for their state."""
-        got = [(f.filename or "", await f.read()) for f in files]
+        limit_mb = bot.settings.max_file_mb
+        got, oversize = [], []
+        for f in files:  # a file over the limit is refused by its size, never read into memory
+            if f.size and f.size > limit_mb * (1 << 20):
+                oversize.append(Refused(f.filename or "", f"文件太大：{f.filename}，上限 {limit_mb:g} MB"
+                                        f"（REPORTBOT_MAX_FILE_MB）。(The file is over the {limit_mb:g} MB limit.)"))
+            else:
+                got.append((f.filename or "", await f.read()))
         stored, refused = library.add(got, replace=replace)
+        refused += oversize
         if not stored:
             raise HTTPException(400, "; ".join(r.reason for r in refused) or "no files were sent")
         return {"accepted": stored, "refused": [r.__dict__ for r in refused]}
@@ -195,19 +209,13 @@ def build_api(bot: ReportBot, library: Library, keys: tuple[str, ...] = (),
     @api.delete("/api/reports/{source:path}", dependencies=guarded, tags=["reports"], status_code=202)
     def delete(source: str):
         """Take the report out of the library (its file is kept in the corpus's .deleted folder)."""
-        try:
-            library.remove(source)
-        except LibraryError as exc:
-            raise HTTPException(404, str(exc)) from exc
+        change(library.remove, source)
         return {"removed": source}
 
     @api.post("/api/reports/{source:path}/reindex", dependencies=guarded, tags=["reports"], status_code=202)
     def reindex(source: str):
         """Read one report again."""
-        try:
-            library.reindex(source)
-        except LibraryError as exc:
-            raise HTTPException(404, str(exc)) from exc
+        change(library.reindex, source)
         return {"queued": source}
 
     @api.get("/api/tables", dependencies=guarded, tags=["reports"])

@@ -195,9 +195,11 @@ def build_app(bot: ReportBot, status: IngestStatus | None = None,
         header = gr.Markdown(intro(reports), elem_id="header")
         progress = gr.Markdown(status.markdown() if status else "", elem_id="ingest-status",
                                visible=status is not None)
+        # a value no longer among the choices (a report deleted since it was picked) reaches
+        # respond(), which drops it with a note, instead of Gradio refusing the question
         picker = gr.Dropdown(_choices(reports), value=[], multiselect=True, label="报告 / Reports",
                              info=f"不选即{ALL_REPORTS}", elem_id="reports",
-                             visible=len(reports) > 1)
+                             visible=len(reports) > 1, allow_custom_value=True)
         chatbot = gr.Chatbot(
             label="对话", height=460, elem_id="chat",
             placeholder="试试下面的示例问题，或输入你自己的问题。",

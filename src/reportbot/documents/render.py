@@ -28,17 +28,31 @@ def page_png(path: Path, page: int, marks: tuple[str, ...] = ()) -> bytes:
 
 
 def _boxes(path: str, page: int, marks: tuple[str, ...]) -> list[tuple[float, float, float, float]]:
-    """Where the marks stand on the page (points, from the top left), by pdfplumber's search."""
+    """Where the marks stand on the page (points, from the top left): found in the page's
+    characters folded as reportbot reads them (a Word or Chromium PDF prints 子 as the radical
+    ⼦, which a search of the raw text misses), spaces and line breaks aside; a box per line."""
     import pdfplumber
+
+    from .charfold import normalize_text
 
     boxes = []
     try:
         with pdfplumber.open(path) as pdf:
             p = pdf.pages[page - 1]
             x0, top = p.bbox[0], p.bbox[1]
+            chars = [c for c in p.chars if not c["text"].isspace()]
+            text = "".join(normalize_text(c["text"])[:1] or " " for c in chars).lower()
             for mark in marks:
-                for hit in p.search(mark, regex=False, case=False)[:MAX_MARK_HITS]:
-                    boxes.append((hit["x0"] - x0, hit["top"] - top, hit["x1"] - x0, hit["bottom"] - top))
+                wanted = "".join(normalize_text(mark).split()).lower()
+                at, hits = text.find(wanted), 0
+                while at >= 0 and wanted and hits < MAX_MARK_HITS:
+                    lines: dict[int, list[dict]] = {}
+                    for c in chars[at:at + len(wanted)]:
+                        lines.setdefault(round(c["top"]), []).append(c)
+                    boxes += [(min(c["x0"] for c in cs) - x0, min(c["top"] for c in cs) - top,
+                               max(c["x1"] for c in cs) - x0, max(c["bottom"] for c in cs) - top)
+                              for cs in lines.values()]
+                    at, hits = text.find(wanted, at + 1), hits + 1
     except Exception:  # noqa: BLE001 - a page that cannot be searched is shown unmarked
         return []
     return boxes
