@@ -127,11 +127,16 @@ def _page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     return out, body
 
 
+def _blocks_text(blocks: list) -> str:
+    """All the text a page's blocks hold, lines and table cells (to see if there is any)."""
+    return " ".join(b.text for b in blocks if isinstance(b, layout.Line)) + \
+        " ".join(c for b in blocks if isinstance(b, layout.Table) for r in b.rows for c in r)
+
+
 def _needs_ocr(blocks: list, page) -> bool:
     """A page that prints text its text layer does not give: none at all over an image (a
     scan), or mostly unreadable glyphs (a font without a usable ToUnicode map)."""
-    text = " ".join(b.text for b in blocks if isinstance(b, layout.Line)) + \
-        " ".join(c for b in blocks if isinstance(b, layout.Table) for r in b.rows for c in r)
+    text = _blocks_text(blocks)
     if not text.strip():
         return bool(page.images)
     return _unreadable(text) > GARBLED_SHARE
@@ -202,8 +207,7 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
                 if (in_margin and (key in running or b.text.isdigit())) or _stamp_key(b.text) in stamps:
                     continue
             kept.append(b)
-        text = " ".join(b.text for b in kept if isinstance(b, layout.Line)) + \
-            " ".join(c for b in kept if isinstance(b, layout.Table) for r in b.rows for c in r)
+        text = _blocks_text(kept)
         if not text.strip():
             if number in read_by_ocr:
                 out.warnings.append(f"page {number}: no text layer, and OCR found no text on it; not indexed")
