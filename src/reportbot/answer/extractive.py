@@ -156,6 +156,28 @@ def _already_shown(unit: Unit, shown: str) -> bool:
     return normalize(unit.text) in shown
 
 
+def _row_names(unit: Unit) -> list[str]:
+    return [normalize(v) for v in unit.chunk.row.split(" · ") if v]
+
+
+def _exact_rows(query: Query, ok: list[Scored]) -> list[Scored]:
+    """A row named exactly what the question names (孤雁出群因子) answers for it; the rows of
+    the same table whose names only contain it (月均孤雁出群因子) are other things."""
+    names = {f for t in query.terms if t.role == "entity" for f in t.forms}
+    exact = {(s.unit.chunk.table_id, n) for s in ok if s.unit.chunk.kind == "row"
+             for n in _row_names(s.unit) if n in names}
+    if not exact:
+        return ok
+
+    def longer(s: Scored) -> bool:
+        if s.unit.chunk.kind != "row":
+            return False
+        own = _row_names(s.unit)
+        return any(table == s.unit.chunk.table_id and n not in own and any(n in o for o in own)
+                   for table, n in exact)
+    return [s for s in ok if not longer(s)]
+
+
 def _merit(s: Scored) -> float:
     return MERIT_COVERAGE * s.coverage + MERIT_BODY * s.body + MERIT_SEMANTIC * s.semantic
 
@@ -169,6 +191,7 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
           and s.semantic >= MIN_SEMANTIC and not _already_shown(s.unit, query.shown)]
     if not ok:
         return [], scored
+    ok = _exact_rows(query, ok)
     # best coverage first, what the unit's own text covers counting a little extra; then
     # higher-ranked chunks, then single sentences over pairs
     ok.sort(key=lambda s: (-round(_merit(s), 6), s.rank, s.unit.pair, s.unit.pos))

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPPORTED = {".txt", ".md", ".markdown", ".pdf"}
+# the files a shared folder keeps beside its contents to describe them (a repository's
+# conventions): answering from a folder's README would quote the folder, not a report
+FOLDER_NOTES = {"readme", "sources", "license", "licence", "changelog", "notice", "contributing"}
 OUTSIDE = "points outside the corpus folder; skipped (allow its folder with REPORTBOT_EXTRA_ROOTS)"
 
 
@@ -22,6 +25,7 @@ OUTSIDE = "points outside the corpus folder; skipped (allow its folder with REPO
 class CorpusListing:
     files: list[Path] = field(default_factory=list)  # reports to read, in a stable order
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # (path, why)
+    ignored: list[tuple[Path, str]] = field(default_factory=list)  # meant to be left: a notice, not an error
 
 
 def _within(path: Path, roots: Iterable[Path]) -> bool:
@@ -77,6 +81,8 @@ def survey(corpus_dir: Path, extra_roots: Iterable[Path] = ()) -> CorpusListing:
                 out.skipped.append((path, "not a regular file (a FIFO, socket or device); skipped"))
             elif path.suffix.lower() not in SUPPORTED:
                 out.skipped.append((path, "unsupported file type (use .txt, .md or .pdf); skipped"))
+            elif path.stem.lower() in FOLDER_NOTES and path.suffix.lower() != ".pdf":
+                out.ignored.append((path, "notes on the folder, not a report; not indexed"))
             else:
                 out.files.append(path)
 

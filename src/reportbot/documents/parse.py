@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from ..language.terms import has_cjk
 from .loaders import Page
 
-# 9: pages without a usable text layer read by OCR; 8: PDF pages read by region, unruled tables,
+# 10: centred group headers and a row-label header on the lower line; 9: pages without a usable text layer read by OCR; 8: PDF pages read by region, unruled tables,
 # cover title; 7: instruction lines quarantined
-PARSER_VERSION = 9
+PARSER_VERSION = 10
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"
@@ -97,33 +97,46 @@ def _is_caption(line: str) -> bool:
 
 def header_paths(top: list[str], sub: list[str]) -> list[tuple[str, ...]]:
     """Merge a spanning header row with the row below it into a path per column:
-    "PE" over "2023E" → ("PE", "2023E(预测)")."""
+    "PE" over "2023E" → ("PE", "2023E(预测)"). A spanning label sits at the first column of
+    its span (Word, ruled tables) or in its middle (centred over a three-line table's
+    group); when the first column under it has no label of its own above, labels are
+    centred and each column belongs to the nearest."""
     width = max(len(top), len(sub))
     top = top + [""] * (width - len(top))
     sub = sub + [""] * (width - len(sub))
+    stub = 1 if sub[0] and not top[0] else 0  # the row label's own header on the lower line
+    first = next((i for i in range(stub, width) if sub[i]), stub)
+    spans = [i for i in range(stub, width) if top[i] and sub[i]]  # over the columns they group
+    centred = bool(spans) and not top[first]
     out: list[tuple[str, ...]] = []
     current = ""
-    for t, s in zip(top, sub):
-        current = t or current
+    for i, (t, s) in enumerate(zip(top, sub)):
+        if centred and i >= stub:
+            current = top[min(spans, key=lambda j: (abs(j - i), j))]
+        else:
+            current = t or current
+        if i < stub:
+            current = ""
         if s:
             m = _YEAR_COL_RE.match(s)
             s_label = f"{s}({_YEAR_NOTE[m.group(2)]})" if m else s
             out.append((current, s_label) if current and current != s else (s_label,))
         else:
-            out.append((t,))
-            current = t
+            out.append((t or current,) if centred else (t,))
+            current = current if centred else t
     return out
 
 
 def _is_subheader(top: list[str], nxt: list[str]) -> bool:
-    """True when ``nxt`` is the second line of a two-level header under ``top``."""
-    if not nxt or nxt[0] or not any(nxt):
+    """True when ``nxt`` is the second line of a two-level header under ``top``: it fills
+    in cells a spanning header left empty, and holds no numbers. Its first cell is empty,
+    or holds the row labels' own header ("行业") where the line above has none."""
+    if not nxt or not any(nxt) or (nxt[0] and (not top or top[0])):
         return False
     width = max(len(top), len(nxt))
     top = top + [""] * (width - len(top))
     nxt = nxt + [""] * (width - len(nxt))
-    # a spanning header leaves cells empty that the second line fills in
-    spanned = any(not t and s for t, s in zip(top, nxt))
+    spanned = any(not t and s for t, s in zip(top[1:], nxt[1:]))
     numeric = sum(bool(re.fullmatch(r"-?[\d.,%]+", s)) for s in nxt if s)
     return spanned and numeric == 0
 

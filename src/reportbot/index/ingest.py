@@ -119,13 +119,14 @@ class CorpusState:
     files: dict[str, Path] = field(default_factory=dict)
     digests: dict[str, tuple[str, str]] = field(default_factory=dict)
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # not read, and why
+    ignored: list[tuple[Path, str]] = field(default_factory=list)  # left on purpose (a README)
 
 
 def scan(corpus_dir: Path, extra_roots=()) -> CorpusState:
     if not Path(corpus_dir).is_dir():
         raise LoadError(corpus_dir, "corpus folder not found")
     listing = survey(corpus_dir, extra_roots)
-    state = CorpusState(skipped=listing.skipped)
+    state = CorpusState(skipped=listing.skipped, ignored=listing.ignored)
     for path in listing.files:
         source = path.relative_to(corpus_dir).as_posix()
         state.files[source] = path
@@ -209,6 +210,7 @@ def _ingest(index: Index, corpus_dir: Path, progress) -> IngestReport:
     report = IngestReport()
     state = scan(corpus_dir, index.settings.extra_roots)  # raises LoadError if the folder is missing
     report.errors.extend((str(path), why) for path, why in state.skipped)
+    report.warnings.extend((str(path), why) for path, why in state.ignored)
     records = index.manifest_records()
     chunks_stored, units_stored = index.stored_counts()
     stale = index.stale_reason()

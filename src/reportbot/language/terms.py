@@ -11,11 +11,18 @@ from .scripts import simplified
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
+_QUOTES_RE = re.compile("[\u201c\u201d\u2018\u2019\"\u300c\u300d\u300e\u300f]")
+_MINUS_AFTER_RE = re.compile(r"[\u3400-\u9fff]-\d")
+
+
 def normalize(text: str) -> str:
     """Form used for matching: simplified characters, lower case, no hyphens inside words, and
     spaces kept only between two Latin letters/digits ("32k tokens", "pe 2023e")."""
     text = simplified(text.lower())
-    text = re.sub(r"(?<=\w)-(?=\w)", "", text)
+    # quotation marks around a coined name (“水中行舟”因子) are not part of it
+    text = _QUOTES_RE.sub("", text)
+    # a minus sign after a word ("净支持率为-16.6%") is kept: the sign is the fact
+    text = re.sub(r"(?<=\w)-(?=\w)", lambda m: "-" if _MINUS_AFTER_RE.match(m.string, m.start() - 1) else "", text)
     text = re.sub(r"\s+", " ", text)
     return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", text)
 

@@ -205,7 +205,12 @@ class Tokenizer:
         return out
 
     def subwords(self, word: str) -> list[str]:
-        return [w for w in self.jieba.cut_for_search(word) if len(w) >= 2 and w != word]
+        subs = [w for w in self.jieba.cut_for_search(word) if len(w) >= 2 and w != word]
+        if not subs and len(word) == 4 and all(has_cjk(c) for c in word):
+            # a four-character word jieba keeps whole (the report's own 多空年化) is, as most
+            # are, two words of two: its head (年化) is what a header may say alone
+            subs = [word[:2], word[2:]]
+        return subs
 
     def terms(self, question: str) -> list[Term]:
         """Content terms of a question (weights before IDF)."""
