@@ -93,7 +93,7 @@ def _weights(retriever: Retriever, query: Query) -> list[tuple[Term, float]]:
         known = stats.term_known(t)
         if not t.key and not known:
             continue  # a filler the report never uses (现在, 手里, 表里): it tells no unit apart
-        if english and t.text.isascii() and not t.proper and not known:
+        if english and t.text.isascii() and not t.proper and not known and not t.key:
             continue  # an English word we cannot match against a Chinese report
         out.append((t, t.weight * stats.term_idf(t)))
     if english and not any(has_cjk(t.text) or (t.proper and stats.term_known(t)) for t, _ in out):

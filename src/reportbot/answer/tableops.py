@@ -342,6 +342,13 @@ def _one_kind(p: Plan) -> bool:
 def _counts_a_measure(asked: str, tables: list[Table], query: Query) -> bool:
     """"一年平均换手几次": the question names a row or column that is itself a count (年均换手
     次数), so it asks that figure's value; "一共有几次发布" counts rows."""
+    if re.fullmatch(r"how many|number of", asked, re.I):
+        # "how many parameters": the thing counted is a measure a numeric column gives
+        # (参数量), so its value is asked; "how many models" counts rows
+        return any(t.role == "metric" and any(contains(f, normalize(table.labels[c]))
+                                              for f in t.forms)
+                   for t in query.terms for table in tables
+                   for c in range(len(table.labels)) if table.numeric(c))
     unit = asked[-1:]
     if not unit or not re.match(r"[\u4e00-\u9fff]", unit):
         return False

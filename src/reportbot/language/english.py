@@ -4,37 +4,38 @@ vocabulary (glossary_en_zh.tsv) and Chinese names given in brackets."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from . import cedict
 from .terms import Term, is_metric_word, normalize
 
 _ALIAS_RE = re.compile(
     r"((?:[A-Z][\w'.&-]*\s+)*[A-Z][\w'.&-]*)\s*[（(]\s*([^()（）]*[\u3400-\u9fff][^()（）]*?)\s*[)）]"
 )
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'/-]*|\d+")
-_GLOSSARY_FILE = Path(__file__).with_name("glossary_en_zh.tsv")
+_GLOSSARY_FILES = [Path(__file__).with_name(n) for n in ("glossary_en_zh.tsv", "brokers_en_zh.tsv")]
 _CAPITAL_ONLY = {"may"}  # "May" the month, not "may" the verb
 
 
 def _stem(word: str) -> str:
+    """The dictionary form of an English word ("released" → "release", "companies" →
+    "company"), by simplemma's English lexicon: a suffix-stripper made "rating" and "rate"
+    one word, and so read "inflation rate" as 评级."""
+    import simplemma
+
     w = re.sub(r"['’]s?$", "", word.lower())
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
-        if len(w) > len(suffix) + 2 and w.endswith(suffix) and not w.endswith("ss"):
-            w = w[: -len(suffix)] + repl
-            break
-    for suffix in ("ing", "ed"):
-        if len(w) > len(suffix) + 2 and w.endswith(suffix):
-            w = w[: -len(suffix)]
-            break
-    return w[:-1] if len(w) > 3 and w.endswith("e") else w
+    return simplemma.lemmatize(w, lang="en") if w.isalpha() else w
 
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
-    """English phrase (stemmed words) -> (Chinese forms, tag), from glossary_en_zh.tsv."""
+    """English phrase (stemmed words) -> (Chinese forms, tag), from glossary_en_zh.tsv and
+    brokers_en_zh.tsv."""
     out = {}
-    for line in _GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
+    lines = [line for f in _GLOSSARY_FILES for line in f.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         if not line.strip() or line.startswith("#"):
             continue
         english, chinese, tag = line.split("\t")
@@ -43,7 +44,8 @@ def glossary() -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
     return out
 
 
-def english_terms(question: str) -> tuple[str, list[Term]]:
+def english_terms(question: str, known: Callable[[str], bool] | None = None,
+                  skip: Iterable[str] = ()) -> tuple[str, list[Term]]:
     """Read an English question against a Chinese report.
 
     "the Justice (逆水寒) game" keeps the Chinese name given in brackets; known phrases
@@ -79,6 +81,43 @@ def english_terms(question: str) -> tuple[str, list[Term]]:
             break
         else:
             i += 1
+    if known is not None:
+        terms += _dictionary_terms(question, words, spans, known, skip)
+        spans.sort()
     for start, end in reversed(spans):
         question = question[:start] + " " + question[end:]
     return question, terms
+
+
+def _name_like(word: str, known: Callable[[str], bool]) -> bool:
+    """An acronym or brand (GAN, ChatGPT), or a capitalised word the report writes as it is
+    (Midjourney): a name, not a word to translate. Title Case words of a phrase (Hang Seng
+    Index) are translated."""
+    inner_caps = any(c.isupper() for c in word[1:])
+    return inner_caps or (word[0].isupper() and known(normalize(word)))
+
+
+def _dictionary_terms(question: str, words: list, spans: list[tuple[int, int]],
+                      known: Callable[[str], bool], skip: Iterable[str]) -> list[Term]:
+    """Terms for the words the glossary left, translated by CC-CEDICT into words the corpus
+    uses. They help find the passage but never make a refusal: a dictionary sense may not
+    be the report's. A noun none of whose translations the corpus uses is a key term: the
+    report does not speak of it, and the refusal names it."""
+    taken = [any(a <= m.start() < b for a, b in spans) for m in words]
+    out: list[Term] = []
+    run: list = []
+    for m, used in [*zip(words, taken), (None, True)]:
+        if m is not None and not used and m.group(0)[:1].isalpha() and not _name_like(m.group(0), known):
+            run.append(m)
+            continue
+        for i, j, forms in cedict.translate([w.group(0) for w in run], _stem, known, skip):
+            english = normalize(question[run[i].start():run[j - 1].end()])
+            if known(english):  # the report writes it in English too (Rank IC, Breakeven)
+                out.append(Term(english, 1.0, alts=forms))
+            elif not forms:  # a noun the report never uses, in any of its translations
+                out.append(Term(english, 1.0, role="entity"))
+            else:
+                out.append(Term(forms[0], 1.0, alts=tuple(dict.fromkeys(forms[1:] + (english,)))))
+            spans.append((run[i].start(), run[j - 1].end()))
+        run = []
+    return out

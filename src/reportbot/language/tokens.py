@@ -216,7 +216,7 @@ class Tokenizer:
         """Content terms of a question (weights before IDF)."""
         seen: dict[str, Term] = {}
         if is_mostly_latin(question):
-            question, found = english_terms(question)
+            question, found = english_terms(question, self.known, STOPWORDS)
             for t in found:
                 seen.setdefault(t.text, t)
         words_seen: list[tuple[str, str]] = []
