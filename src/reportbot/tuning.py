@@ -116,3 +116,10 @@ OCR_SCALE = 1.5  # a page is rendered at 108 dpi for OCR. On the printed report 
 OCR_TABLE_MIN_WIDTH = 0.2  # rulings spanning this share of a scanned page's width frame a table
 # (the printed report's tables span 0.8; a heading's underline is one rule, no grid)
 OCR_MIN_SCORE = 0.5  # RapidOCR's confidence below which a box is noise (chart strokes, stamps)
+
+# A page is a table of contents / list of figures when at least CONTENTS_MIN_ENTRIES of its
+# lines are entries (图表N：…) and entries with leaders make CONTENTS_SHARE of them. Chosen on
+# the shared real PDFs' list-of-figures pages (OCR'd: 30 entries, 0.8–0.9 of the lines); a page
+# of charts has one caption and one 资料来源 line per chart, so about half.
+CONTENTS_MIN_ENTRIES = 8
+CONTENTS_SHARE = 0.7

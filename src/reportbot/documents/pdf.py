@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
-from ..tuning import LAYOUT_CELL_CHARS
+from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE, LAYOUT_CELL_CHARS
 from . import layout, ocr, unruled
 from .charfold import normalize_text
 
@@ -135,11 +135,29 @@ def _blocks_text(blocks: list) -> str:
 
 def _needs_ocr(blocks: list, page) -> bool:
     """A page that prints text its text layer does not give: none at all over an image (a
-    scan), or mostly unreadable glyphs (a font without a usable ToUnicode map)."""
-    text = _blocks_text(blocks)
+    scan, perhaps under a running header and page number in the margins), or mostly
+    unreadable glyphs (a font without a usable ToUnicode map)."""
+    height = float(page.height)
+    body = [b for b in blocks if not isinstance(b, layout.Line)
+            or not (b.bottom < height * MARGIN or b.top > height * (1 - MARGIN))]
+    text = _blocks_text(body)
     if not text.strip():
         return bool(page.images)
     return _unreadable(text) > GARBLED_SHARE
+
+
+_ENTRY_RE = re.compile(r"^(?:图表?|表|图片|Figure|Table|Exhibit)\s*\d+", re.I)
+# dots before a page number ("..15", ".1.7"), or a lone page number
+_LEADER_RE = re.compile(r"^(?:[\s.·…➤]*[.·…➤][\s.·…➤\d]*|\d{1,3})$")
+
+
+def _contents_page(blocks: list) -> bool:
+    """A table of contents or list of figures: its lines are entries (图表30：…) and the
+    leaders and page numbers beside them (OCR reads "...15" apart from its entry)."""
+    lines = [b.text.strip() for b in blocks if isinstance(b, layout.Line) and b.text.strip()]
+    entries = sum(bool(_ENTRY_RE.match(t)) for t in lines)
+    leaders = sum(bool(_LEADER_RE.match(t)) for t in lines)
+    return entries >= CONTENTS_MIN_ENTRIES and entries + leaders >= CONTENTS_SHARE * len(lines)
 
 
 def _chart_label(text: str) -> bool:
@@ -190,6 +208,8 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
             if _needs_ocr(blocks, page) and ocr.available():
                 blocks, body = _page_blocks(page, ocr.read_page(data, number - 1))
                 read_by_ocr.add(number)
+            if _contents_page(blocks):
+                blocks = []  # a list of figures repeats the captions, without their figures
             all_blocks.append(blocks)
             heights.append(float(page.height))
             bodies.append(body)
