@@ -38,6 +38,10 @@ REPEAT_SHARE = 0.5
 CHART_LABEL_PARTS = 3  # a chart's tick line holds one to three numbers (two axes, a legend value)
 STAMP_CHARS = 12  # a line this long on most pages of a report of 3+ pages is a stamp, not text
 HEADING_SIZE = 1.18  # a short line at this multiple of the body font size is a heading
+# a numbered one at this multiple (fzzq's 12 pt "1 引言" over 10.6 pt text; a numbered list
+# item is set at the body size)
+NUMBERED_HEADING_SIZE = 1.1
+HEADING_LINE_GAP = 1.0  # a heading's second line starts within this many font sizes below the first
 TITLE_SIZE_SHARE = 0.8  # cover lines this near the largest size are the title (a second line set
 # a size or two smaller joins it: 16 under 18 pt; a series line at 14 under 20 pt does not)
 GARBLED_SHARE = 0.3  # a page with more unreadable glyphs than this is reported, not indexed
@@ -140,10 +144,10 @@ def _needs_ocr(blocks: list, page) -> bool:
     height = float(page.height)
     body = [b for b in blocks if not isinstance(b, layout.Line)
             or not (b.bottom < height * MARGIN or b.top > height * (1 - MARGIN))]
-    text = _blocks_text(body)
-    if not text.strip():
-        return bool(page.images)
-    return _unreadable(text) > GARBLED_SHARE
+    text = _blocks_text(blocks)
+    if text.strip() and _unreadable(text) > GARBLED_SHARE:
+        return True
+    return not _blocks_text(body).strip() and bool(page.images)
 
 
 _ENTRY_RE = re.compile(r"^(?:图表?|表|图片|Figure|Table|Exhibit)\s*\d+", re.I)
@@ -208,12 +212,17 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
             if _needs_ocr(blocks, page) and ocr.available():
                 blocks, body = _page_blocks(page, ocr.read_page(data, number - 1))
                 read_by_ocr.add(number)
-            if _contents_page(blocks):
+            contents = _contents_page(blocks)
+            if contents:
                 blocks = []  # a list of figures repeats the captions, without their figures
             all_blocks.append(blocks)
             heights.append(float(page.height))
             bodies.append(body)
-            images.append(bool(page.images))
+            # a page to report as unread: an image with no text layer, not a list of contents
+            scanned = bool(page.images) and not any(not c["text"].isspace() for c in page.chars)
+            images.append(scanned and not contents)
+            if contents:
+                read_by_ocr.discard(number)
     running, stamps = _running_lines(all_blocks, heights)
     body_size = Counter(round(b, 1) for b in bodies if b).most_common(1)
     body_size = body_size[0][0] if body_size else 0.0
@@ -244,8 +253,9 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
         kept_pages.append((number, kept))
     _merge_continued_tables(kept_pages)
     right = _text_right_edge(kept_pages)
+    outline = _Outline()
     for number, blocks in kept_pages:
-        out.pages.append((number, _render(blocks, body_size, right, first_page=number == 1)))
+        out.pages.append((number, _render(blocks, body_size, right, number == 1, outline)))
     _join_across_pages(out.pages, kept_pages, right)
     # the cover as printed: its title may also be the running header that the stamp rule drops
     if out.pages and out.pages[0][0] == 1 and (title := cover_title(all_blocks[0], heights[0])):
@@ -325,27 +335,75 @@ def _wraps(line: layout.Line, right: float) -> bool:
         and line.text[-1] not in _SENTENCE_END
 
 
-def _render(blocks: list, body_size: float, right: float, first_page: bool) -> str:
+# "1引言": a heading's number set in another font, with no space after it; not 3月, 20倍
+_UNSPACED_NUMBER_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*(?=[\u4e00-\u9fff])(?![年月日号倍亿万元个家只次期])")
+_OUTLINE_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=[、.．\s]|[^\d.．、])")
+
+
+def _outline_number(text: str) -> tuple[int, ...] | None:
+    m = _OUTLINE_RE.match(text)
+    return tuple(int(n) for n in m.group(1).split(".")) if m else None
+
+
+def _follows(number: tuple[int, ...], last: tuple[int, ...] | None) -> bool:
+    """2.1 after 2, 2.2 after 2.1, 3 after 2.2: the next number of the report's outline."""
+    if last is None:
+        return False
+    if number == last + (1,):
+        return True  # the first child
+    for depth in range(len(last), 0, -1):  # the next sibling at this depth or above
+        if number == last[:depth - 1] + (last[depth - 1] + 1,):
+            return True
+    return False
+
+
+class _Outline:
+    """The numbers of the headings seen so far: a numbered line at body size is a heading
+    when it is the outline's next number (fzzq's "2.1 …" under a larger "2 …")."""
+
+    def __init__(self):
+        self.last: tuple[int, ...] | None = None
+
+    def continues(self, text: str) -> bool:
+        number = _outline_number(text)
+        return number is not None and _follows(number, self.last)
+
+    def saw(self, text: str) -> None:
+        self.last = _outline_number(text) or self.last
+
+
+def _render(blocks: list, body_size: float, right: float, first_page: bool,
+            outline: _Outline | None = None) -> str:
+    outline = outline or _Outline()
     out: list[str] = []
     prev: layout.Line | None = None
+    last_heading: layout.Line | None = None
     for b in blocks:
         if isinstance(b, layout.Table):
             if prev is not None and out and _CAPTION_LABEL_RE.match(out[-1]):
                 out[-1] = _CAPTION_LABEL_RE.sub("", out[-1])
             out.extend("\t".join(row) for row in b.rows)
             out.append("")
-            prev = None
+            prev = last_heading = None
             continue
         text = b.text
-        bigger = b.size >= HEADING_SIZE * body_size or (b.bold and _NUMBERED_RE.match(text)
-                                                         and b.size >= body_size)
+        numbered = bool(_NUMBERED_RE.match(text) or _UNSPACED_NUMBER_RE.match(text))
+        if last_heading is not None and out and abs(b.size - last_heading.size) < 0.5 and not numbered \
+                and b.top - last_heading.bottom <= HEADING_LINE_GAP * b.size and _wraps(last_heading, right):
+            out[-1] = layout.join_text(out[-1], text)  # a long heading wrapped onto a second line
+            last_heading = b
+            continue
+        bigger = b.size >= HEADING_SIZE * body_size or (numbered and b.size >= body_size - 0.2 and (
+            b.bold or b.size >= NUMBERED_HEADING_SIZE * body_size or outline.continues(text)))
         heading = (not first_page and body_size and bigger
                    and len(text) <= 30 and text[-1] not in _SENTENCE_END and text[0] not in _MARKS
                    and not re.match(r"^第[一二三四五六七八九十\d]+部分", text))
         if heading:
             out.append(f"➤ {text}")
-            prev = None
+            outline.saw(text)
+            prev, last_heading = None, b
             continue
+        last_heading = None
         gap_ok = prev is not None and b.top - prev.bottom <= 0.8 * max(prev.size, 1)
         same_column = prev is not None and prev.right == b.right and abs(b.x0 - prev.x0) <= 3 * max(b.size, 1)
         if prev is not None and gap_ok and same_column and _wraps(prev, right) and text[0] not in _MARKS:
@@ -367,6 +425,8 @@ def _join_across_pages(rendered: list[tuple[int, str]], pages: list[tuple[int, l
             continue
         number, text = rendered[i]
         nnum, ntext = rendered[i + 1]
+        if ntext.startswith("➤ "):
+            continue  # the next page opens with a heading: nothing goes on
         first, _, rest = ntext.partition("\n")
         rendered[i] = (number, layout.join_text(text, first))
         rendered[i + 1] = (nnum, rest)
