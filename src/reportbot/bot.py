@@ -198,6 +198,9 @@ class ReportBot:
             if retriever is not None and source in retriever.titles:
                 report.title = retriever.titles[source] or source
                 report.broker = retriever.brokers.get(source, "")
+                if facts := retriever.covers.get(source):
+                    report.date, report.kind, report.rating = facts.date, facts.kind, facts.rating
+                    report.target_price, report.analysts = facts.target_price, list(facts.analysts)
             if record.get("failed_reason"):
                 report.error = record["failed_reason"]
                 needs_ocr = "OCR it to index" in report.error or "need OCR" in report.error

@@ -80,6 +80,11 @@ class Report:
     source: str  # file name within the corpus
     title: str = ""
     broker: str = ""
+    date: str = ""  # from the cover: 2016-04-20
+    kind: str = ""  # 公司快报, 金融工程 …
+    rating: str = ""  # 买入-A(维持)
+    target_price: str = ""
+    analysts: list[str] = field(default_factory=list)
     pages: int = 0  # PDF pages that gave text (0 for text files)
     chunks: int = 0
     tables: int = 0

@@ -151,12 +151,15 @@ def cmd_retrieve(args) -> int:
 def cmd_reports(args) -> int:
     bot = _bot(args)
     _ensure_index(bot, quiet=args.json)
-    reports = bot.reports()
+    titles = bot.reports()
+    reports = [r for r in bot.library() if r.source in titles]
     if args.json:
-        _print_json([{"source": s, "title": t} for s, t in reports.items()])
+        _print_json([r.to_dict() for r in reports])
     else:
-        for source, title in reports.items():
-            print(f"{source}\t{title}")
+        for r in reports:
+            facts = [r.broker, r.date, r.kind, r.rating and f"评级 {r.rating}",
+                     r.target_price and f"目标价 {r.target_price}", "、".join(r.analysts)]
+            print("\t".join([r.source, r.title, *(f for f in facts if f)]))
     return 0
 
 

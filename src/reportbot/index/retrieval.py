@@ -76,6 +76,7 @@ class Retriever:
         self.table_search = view.table_search if view.table_search is not None else TableSearch(view.tables)
         self.titles = view.titles
         self.brokers = view.brokers
+        self.covers = getattr(view, "covers", {})
         self.sources = list(view.titles)
         self.report_year = view.report_year
         self.tokenizer = self._tokenizer_for(view)

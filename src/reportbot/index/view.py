@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..documents.cover import broker_of
+from ..documents.cover import CoverFacts, broker_of, cover_facts
 from ..documents.parse import PARSER_VERSION
 from ..documents.tables import Table, table_from_dict
 from ..documents.units import unit_id, units_of
@@ -45,8 +45,10 @@ from .store import Index
 from .tablesearch import TableSearch
 from .textindex import Grams
 
-VIEW_VERSION = 8  # bump when what a view holds changes: older views are rebuilt
-# (8: each report's broker; 7: texts matched in simplified characters)
+OPENING_PAGES = 4  # a cover without a date may print it on the first page of text
+COVER_CHUNKS = 8  # a text file's cover: its first chunks (title, rating, analysts)
+VIEW_VERSION = 9  # bump when what a view holds changes: older views are rebuilt
+# (9: each report's cover facts; 8: each report's broker; 7: texts matched in simplified characters)
 
 
 @dataclass
@@ -63,6 +65,7 @@ class View:
     unit_ids: list[str]
     titles: dict[str, str] = field(default_factory=dict)  # source -> report title
     brokers: dict[str, str] = field(default_factory=dict)  # source -> the broker it names most
+    covers: dict[str, CoverFacts] = field(default_factory=dict)  # source -> what its first page says
     table_search: TableSearch | None = None  # the tables' words and cells, searchable
     folder: Path | None = None
 
@@ -179,11 +182,22 @@ def build(index: Index, key: str, tokenizer_for, previous: View | None) -> tuple
         unit_ids=[unit_id(cid, u) for cid, us in units.items() for u in us],
         titles={src: report_title(src, cs) for src, cs in by_source.items()},
         brokers={src: broker_of([c.body for c in cs if c.kind == "text"]) for src, cs in by_source.items()},
+        covers={src: cover_facts(_cover_text(cs), _opening_text(cs)) for src, cs in by_source.items()},
     )
     tokenizer = tokenizer_for(view)
     old_tokens = previous.tokens() if previous else {}
     tokens = {c.id: old_tokens.get(c.id) or tokenizer.tokens(c.text) for c in chunks}
     return view, tokens
+
+
+def _cover_text(chunks: list[StoredChunk]) -> str:
+    """A report's first page (a text file's opening chunks, which have no pages)."""
+    first = [c.body for c in chunks if c.page == 1]
+    return "\n".join(first or [c.body for c in chunks[:COVER_CHUNKS]])
+
+
+def _opening_text(chunks: list[StoredChunk]) -> str:
+    return "\n".join(c.body for c in chunks if c.page and 1 < c.page <= OPENING_PAGES)
 
 
 def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.ndarray, bm25,
