@@ -134,6 +134,7 @@ def _read(retriever: Retriever, asked: str) -> Query:
                  for t in terms if t.text == p or p not in t.text]
         if not any(t.text == p for t in terms):
             terms.append(Term(p, 1.0, role="period"))
+    terms = retriever.tokenizer.absent_beside_known(terms)
     return Query(asked, _search_text(reading.text, terms), terms, text=reading.text,
                  notes=reading.notes, years=reading.years, periods=reading.periods,
                  wants_date=bool(_WHEN_RE.search(question)),

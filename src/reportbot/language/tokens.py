@@ -287,6 +287,21 @@ class Tokenizer:
             out.append(Term(name, 1.0, kind="entity", exact=True, role="entity"))
         return out
 
+    def absent_beside_known(self, terms: list[Term]) -> list[Term]:
+        """An English noun none of whose translations the report uses ("inflation") is what
+        the question asks about only when nothing else it asks about is in the report: beside
+        a name or date the report has ("the March 20 batch") it is a word of the question's,
+        not a subject the report lacks. Run on the question's whole terms (dates added)."""
+        if self.known is None:
+            return terms
+
+        def absent(t: Term) -> bool:
+            return t.role == "entity" and t.text.isascii() and not t.proper and not self.known(t.text)
+        if not any(t.key and not absent(t) and (t.role == "period" or any(self.known(f) for f in t.forms))
+                   for t in terms):
+            return terms
+        return [replace(t, role="") if absent(t) else t for t in terms]
+
     def _translated(self, terms: list[Term]) -> list[Term]:
         """A Latin word neither the report nor the glossary knows is a translation we cannot
         map ("Colorado State Fair", "RMB"), not a name verifiably absent — when the question
