@@ -158,6 +158,10 @@ def _restrict_rows(search: TableSearch, i: int, terms: list[Term]) -> list[int] 
         for row, col in search.cells_named(t, i):
             rows_of.setdefault(col, set()).add(row)
         for col, rows in rows_of.items():
+            # a cell that is the name itself (有色金属) names its row; those only containing
+            # it (改进有色金属) are other things
+            exact = {r for r in rows if normalize(table.rows[r][col]) in t.forms}
+            rows = exact or rows
             if table.column_kind(col) in ("number", "percent") or not _name_like(table, col):
                 continue
             if len(rows) < len(table.rows):

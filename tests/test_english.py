@@ -1,0 +1,43 @@
+"""English questions against the Chinese report: words to their dictionary form, words the
+glossary lacks read by CC-CEDICT as the report's own words, a noun the report never uses
+named in the refusal, brokers by their English names."""
+
+from __future__ import annotations
+
+from reportbot.language.english import english_terms
+from reportbot.language.terms import normalize
+
+
+def test_rate_is_not_rating():
+    # a suffix-stripper made "rate" and "rating" one word, and read "inflation rate" as 评级
+    rate = {t.text for t in english_terms("What inflation rate does it forecast?")[1]}
+    rating = {t.text for t in english_terms("What rating does it give?")[1]}
+    assert "评级" in rating and "评级" not in rate
+
+
+def test_a_word_only_the_dictionary_knows_finds_its_passage(bot):
+    answer = bot.ask("How many imported online games were approved in the March 20 batch?")
+    assert answer.found and "27" in answer.text
+
+
+def test_a_noun_the_report_never_uses_is_named_in_the_refusal(bot):
+    answer = bot.ask("What inflation rate does the report forecast?")
+    assert not answer.found and "inflation" in answer.text
+
+
+def test_how_many_of_a_measure_asks_its_value(bot):
+    answer = bot.ask("How many parameters does GPT-3 have?")
+    assert answer.found and "1750亿" in answer.text
+    answer = bot.ask("Which model has the largest number of parameters?")
+    assert answer.found and "PaLM" in answer.text.split("\n")[0]
+
+
+def test_a_broker_by_its_english_name():
+    terms = english_terms("What does the Orient Securities report say about the SWS note?")[1]
+    assert {"东方证券", "申万宏源"} <= {t.text for t in terms}
+
+
+def test_matching_keeps_a_minus_sign_and_drops_quotes():
+    assert normalize("净支持率为-16.6%") == "净支持率为-16.6%"
+    assert normalize("“水中行舟”因子") == "水中行舟因子"
+    assert normalize("GPT-4") == "gpt4"

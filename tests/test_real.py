@@ -1,0 +1,40 @@
+"""The six real broker PDFs of ../shared/real: what `reportbot reports` says of each agrees
+with the folder's own SOURCES.md (broker, date), and sections are the reports' headings."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import REAL_CORPUS
+
+
+def _sources_table() -> dict[str, dict[str, str]]:
+    """file -> {broker, date} from the table in SOURCES.md."""
+    out = {}
+    for line in (REAL_CORPUS / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0].endswith(".pdf"):
+            out[cells[0]] = {"broker": cells[1], "date": cells[3]}
+    return out
+
+
+def test_reports_show_broker_and_date_as_the_sources_note_gives_them(real_bot):
+    truth = _sources_table()
+    listed = {r.source: r for r in real_bot.library()}
+    assert set(truth) <= set(listed)
+    dated = 0
+    for source, facts in truth.items():
+        report = listed[source]
+        assert report.title and not re.search(r"Table_|列\d", report.title), report.title
+        assert report.broker[:2] == facts["broker"][:2], (source, report.broker)
+        if report.date:  # a date is the cover's own, never a related report's
+            assert report.date == facts["date"], (source, report.date)
+            dated += 1
+    assert dated >= 4
+
+
+def test_sections_are_the_reports_own_headings(real_bot):
+    for source in real_bot.reports():
+        sections = {c.section for c in real_bot.retriever.chunks if c.source == source}
+        assert len(sections) >= 2, (source, sections)
+        assert not any(re.search(r"Table_|\[|\]", s) for s in sections), sections
