@@ -57,7 +57,8 @@ _KINDS = ("公司点评", "公司快报", "公司深度", "公司研究", "首�
           "行业研究", "金融工程", "宏观研究", "宏观点评", "策略研究", "策略周报", "固定收益", "债券研究",
           "晨会纪要", "专题报告", "深度报告", "点评报告")
 # a name (two to four characters) beside a securities practitioner's registration number
-_ANALYST_RES = (re.compile(r"([\u4e00-\u9fff]{2,4})\s*(?:SAC)?\s*(?:执业证书编号|证书编号|执业编号)?[:：]?\s*[SA]\d{13}"),
+_ANALYST_RES = (re.compile(r"([\u4e00-\u9fff]{2,4})\s*(?:SAC)?\s*(?:执业证书编号|证书编号|执业编号)?[:：]?\s*"
+                           r"[SA]\d{13}"),
                 re.compile(r"[SA]\d{13}\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])"),
                 re.compile(r"(?:证券)?(?:分析师|研究员)[:：\s]*([\u4e00-\u9fff]{2,4})(?=\s|$|[A-Za-z0-9])", re.M))
 _GENERAL_KINDS = {"公司研究", "行业研究"}  # a specific kind on the same cover says more (公司快报)

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from ..language.terms import has_cjk
 from .loaders import Page
 
-# 10: headings by outline numbering and wrapped onto two lines, centred group headers and a row-label header on the lower line; 9: pages without a usable text layer read by OCR; 8: PDF pages read by region, unruled tables,
-# cover title; 7: instruction lines quarantined
+# 10: headings by outline numbering and wrapped onto two lines, centred group headers, a row
+# labels' header on the lower line, contents pages left out; 9: pages without a usable text
+# layer read by OCR; 8: PDF pages read by region, unruled tables, cover title; 7: instruction
+# lines quarantined
 PARSER_VERSION = 10
 SEP = " › "
 MAX_TEXT_CHARS = 320

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
 from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE, LAYOUT_CELL_CHARS
-from . import layout, ocr, unruled
+from . import headings, layout, ocr, unruled
 from .charfold import normalize_text
 
 # A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
@@ -37,18 +37,10 @@ MARGIN = 0.1
 REPEAT_SHARE = 0.5
 CHART_LABEL_PARTS = 3  # a chart's tick line holds one to three numbers (two axes, a legend value)
 STAMP_CHARS = 12  # a line this long on most pages of a report of 3+ pages is a stamp, not text
-HEADING_SIZE = 1.18  # a short line at this multiple of the body font size is a heading
-# a numbered one at this multiple (fzzq's 12 pt "1 引言" over 10.6 pt text; a numbered list
-# item is set at the body size)
-NUMBERED_HEADING_SIZE = 1.1
-HEADING_LINE_GAP = 1.0  # a heading's second line starts within this many font sizes below the first
 TITLE_SIZE_SHARE = 0.8  # cover lines this near the largest size are the title (a second line set
 # a size or two smaller joins it: 16 under 18 pt; a series line at 14 under 20 pt does not)
 GARBLED_SHARE = 0.3  # a page with more unreadable glyphs than this is reported, not indexed
 _CAPTION_LABEL_RE = re.compile(r"^\s*(?:图表|图|表|Figure|Table|Exhibit)\s*\d+\s*[:：.、]?\s*", re.I)
-# numbered headings: 1、 / 1. / 1.1 / 一、 / （一） / 第一章
-_NUMBERED_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[、.．\s]|[一二三四五六七八九十]{1,3}、"
-                          r"|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十\d]+[章节])")
 _SENTENCE_END = "。！？!?；;：:"
 _MARKS = "➤▶►■◆●◼▪•-‒–—"
 _DASH_BULLET_RE = re.compile(r"^[‒–—]\s+")  # bullets printed as dashes read as "- "
@@ -253,7 +245,7 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
         kept_pages.append((number, kept))
     _merge_continued_tables(kept_pages)
     right = _text_right_edge(kept_pages)
-    outline = _Outline()
+    outline = headings.Outline()
     for number, blocks in kept_pages:
         out.pages.append((number, _render(blocks, body_size, right, number == 1, outline)))
     _join_across_pages(out.pages, kept_pages, right)
@@ -335,46 +327,9 @@ def _wraps(line: layout.Line, right: float) -> bool:
         and line.text[-1] not in _SENTENCE_END
 
 
-# "1引言": a heading's number set in another font, with no space after it; not 3月, 20倍
-_UNSPACED_NUMBER_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*(?=[\u4e00-\u9fff])(?![年月日号倍亿万元个家只次期])")
-_OUTLINE_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=[、.．\s]|[^\d.．、])")
-
-
-def _outline_number(text: str) -> tuple[int, ...] | None:
-    m = _OUTLINE_RE.match(text)
-    return tuple(int(n) for n in m.group(1).split(".")) if m else None
-
-
-def _follows(number: tuple[int, ...], last: tuple[int, ...] | None) -> bool:
-    """2.1 after 2, 2.2 after 2.1, 3 after 2.2: the next number of the report's outline."""
-    if last is None:
-        return False
-    if number == last + (1,):
-        return True  # the first child
-    for depth in range(len(last), 0, -1):  # the next sibling at this depth or above
-        if number == last[:depth - 1] + (last[depth - 1] + 1,):
-            return True
-    return False
-
-
-class _Outline:
-    """The numbers of the headings seen so far: a numbered line at body size is a heading
-    when it is the outline's next number (fzzq's "2.1 …" under a larger "2 …")."""
-
-    def __init__(self):
-        self.last: tuple[int, ...] | None = None
-
-    def continues(self, text: str) -> bool:
-        number = _outline_number(text)
-        return number is not None and _follows(number, self.last)
-
-    def saw(self, text: str) -> None:
-        self.last = _outline_number(text) or self.last
-
-
 def _render(blocks: list, body_size: float, right: float, first_page: bool,
-            outline: _Outline | None = None) -> str:
-    outline = outline or _Outline()
+            outline: headings.Outline | None = None) -> str:
+    outline = outline or headings.Outline()
     out: list[str] = []
     prev: layout.Line | None = None
     last_heading: layout.Line | None = None
@@ -387,17 +342,12 @@ def _render(blocks: list, body_size: float, right: float, first_page: bool,
             prev = last_heading = None
             continue
         text = b.text
-        numbered = bool(_NUMBERED_RE.match(text) or _UNSPACED_NUMBER_RE.match(text))
-        if last_heading is not None and out and abs(b.size - last_heading.size) < 0.5 and not numbered \
-                and b.top - last_heading.bottom <= HEADING_LINE_GAP * b.size and _wraps(last_heading, right):
+        if last_heading is not None and out and headings.goes_on(last_heading, b) and _wraps(last_heading, right):
             out[-1] = layout.join_text(out[-1], text)  # a long heading wrapped onto a second line
             last_heading = b
             continue
-        bigger = b.size >= HEADING_SIZE * body_size or (numbered and b.size >= body_size - 0.2 and (
-            b.bold or b.size >= NUMBERED_HEADING_SIZE * body_size or outline.continues(text)))
-        heading = (not first_page and body_size and bigger
-                   and len(text) <= 30 and text[-1] not in _SENTENCE_END and text[0] not in _MARKS
-                   and not re.match(r"^第[一二三四五六七八九十\d]+部分", text))
+        heading = not first_page and headings.is_heading(b, body_size, outline) \
+            and text[-1] not in _SENTENCE_END and text[0] not in _MARKS
         if heading:
             out.append(f"➤ {text}")
             outline.saw(text)
