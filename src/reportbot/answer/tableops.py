@@ -18,6 +18,7 @@ from ..documents.tables import Table
 from ..index.tablesearch import TableSearch, forms
 from ..language.terms import Term, contains, normalize
 from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
+from .conditions import MISSING_RE, SIGN_RE, filter_test
 from .query import Query
 
 _COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
@@ -33,39 +34,10 @@ _COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|还是|�
                          r"which (?:one|company|model|came)", re.I)
 _HIGH_WORDS = re.compile(r"高|大|多|贵|强|晚|higher|larger|bigger|more|greater|later|expensive", re.I)
 _LOW_WORDS = re.compile(r"低|小|少|便宜|弱|早|先|lower|smaller|less|fewer|cheaper|earlier|first", re.I)
-_FILTER_RE = re.compile(
-    r"(?P<op>超过|高于|大于|多于|不低于|不少于|至少|低于|小于|少于|不到|不超过|不高于|至多|above|over|more than|"
-    r"greater than|at least|below|under|less than|at most)\s*(?P<num>-?\d+(?:\.\d+)?)\s*(?P<mag>万亿|亿|万|千)?"
-    r"|(?P<num2>-?\d+(?:\.\d+)?)\s*(?P<mag2>万亿|亿|万|千)?\s*(?:倍|%|元|个|家)?\s*(?P<op2>以上|以下|及以上|及以下)",
-    re.I,
-)
-_NUM = r"-?\d+(?:\.\d+)?"
-_MAG = r"(?:万亿|亿|万|千)"
-# a range: "在100亿到200亿之间", "10到20倍之间", "between 10 and 20"
-_RANGE_RE = re.compile(
-    rf"(?P<a>{_NUM})\s*(?P<amag>{_MAG})?\s*(?:倍|%|元)?\s*(?:到|至|~|～|—|-)\s*(?P<b>{_NUM})\s*(?P<bmag>{_MAG})?"
-    rf"\s*(?:倍|%|元|个|家)?\s*之间|between\s+(?P<a2>{_NUM})\s+and\s+(?P<b2>{_NUM})", re.I)
-_EXCLUSIVE_RANGE_RE = re.compile(r"不含两端|不包括两端|exclusive", re.I)
-# a threshold named before and pointed at ("以35.28倍为线，…低于它的")
-_POINTED_RE = re.compile(r"(?P<op>超过|高于|大于|多于|低于|小于|少于|不到|above|over|below|under)\s*"
-                         r"(?:它|这个数|这个值|该值|此值|这一水平|这条线|这个水平|\bit\b|\bthat\b)", re.I)
-# a number stated as a threshold: not a year (2023年, 2023E)
-_STATED_NUMBER_RE = re.compile(rf"(?<![\d.])(?!(?:19|20)\d\d(?:年|[AEF]|\b))(?P<num>{_NUM})\s*(?P<mag>{_MAG})?")
-_GREATER = ("超过", "高于", "大于", "多于", "不低于", "不少于", "至少", "above", "over", "more than",
-            "greater than", "at least", "以上", "及以上")
-_INCLUSIVE = ("不低于", "不少于", "至少", "at least", "不超过", "不高于", "至多", "at most", "及以上", "及以下")
-_PREFIX_RE = re.compile(r"(\d{1,6})\s*(?:开头|打头|起头)|(?:以|starting with|starts with|begin(?:s|ning)? with)\s*(\d{1,6})",
-                        re.I)
-_SUFFIX_RE = re.compile(r"(?<![\d.])(\.?(?:SH|SZ|BJ|HK))\b|(?:上交所|上海|shanghai)|(?:深交所|深圳|shenzhen)", re.I)
-_SIGN_RE = re.compile(r"(?P<neg>为负|负值|负数|是负的|负的|小于零|低于零|亏损的|negative)"
-                      r"|(?P<pos>为正|正值|正数|是正的|正的|大于零|盈利的|positive)", re.I)
-_MISSING_RE = re.compile(r"没写|没有写|没给|没有给|未给|未写|未披露|没披露|缺少?|空着|为空|空白|没有数据|没列|"
-                         r"not (?:given|listed|reported|disclosed)|missing|blank", re.I)
 _LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|哪些股票|列了|列出|都有哪些|有哪些|有哪几|"
                       r"which companies|which stocks|list", re.I)
 _SEVERAL_TABLES_RE = re.compile(r"[两二三四五六七八九\d]张|几张|各张|每张|这些表|所有.{0,4}表|all .*tables|tables", re.I)
 _NUMERAL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_MAGNITUDE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
 # words that stand for a column and a direction: 便宜 is a low valuation multiple, 亏 a low profit
 IMPLIED = [
     (re.compile(r"便宜|cheap", re.I), ("pe", "市盈率", "估值"), "low"),
@@ -158,10 +130,11 @@ def _restrict_rows(search: TableSearch, i: int, terms: list[Term]) -> list[int] 
         for row, col in search.cells_named(t, i):
             rows_of.setdefault(col, set()).add(row)
         for col, rows in rows_of.items():
-            # a cell that is the name itself (有色金属) names its row; those only containing
-            # it (改进有色金属) are other things
-            exact = {r for r in rows if normalize(table.rows[r][col]) in t.forms}
-            rows = exact or rows
+            # a row label that is the name itself (有色金属) names its row; labels only
+            # containing it (改进有色金属) are other things (a cell of another column that
+            # contains the word, 应用 "…、代码生成", still counts)
+            if col == table.label_column:
+                rows = {r for r in rows if normalize(table.rows[r][col]) in t.forms} or rows
             if table.column_kind(col) in ("number", "percent") or not _name_like(table, col):
                 continue
             if len(rows) < len(table.rows):
@@ -241,10 +214,6 @@ def _direction(text: str) -> str:
     return "high"
 
 
-def _number(text: str | None, mag: str | None) -> float:
-    return float(text) * _MAGNITUDE.get(mag or "", 1.0)
-
-
 def _top_n(text: str) -> int:
     m = _TOP_N_RE.search(text)
     if not m:
@@ -286,7 +255,7 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
     asking = re.split(r"[，,；;]", text.rstrip("？?。. "))[-1]
     if (m := _COUNT_RE.search(asking)) and not _counts_a_measure(m.group(0), chosen, query):
         p.op = "count"
-        _filter_test(p, text, query, with_column)
+        filter_test(p, text, with_column)
         return p
     if _SUM_RE.search(text) and with_column() and _one_kind(p):
         p.op = "sum"
@@ -294,7 +263,7 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
     if _AVG_RE.search(text) and with_column() and _one_kind(p):
         p.op = "avg"
         return p
-    if _filter_test(p, text, query, with_column):
+    if filter_test(p, text, with_column):
         p.op = "filter"
         return p
     high, low = _SUPER_HIGH_RE.search(text), _SUPER_LOW_RE.search(text)
@@ -367,58 +336,6 @@ def _counts_a_measure(asked: str, tables: list[Table], query: Query) -> bool:
         any(asked_of(label) for t in tables for label in t.labels)
 
 
-def _filter_test(p: Plan, text: str, query: Query, with_column) -> bool:
-    """Find a filter condition in the question and the column it applies to. A threshold
-    with a magnitude (200亿) is compared in absolute terms, so a column in 亿元 is scaled."""
-    if m := _RANGE_RE.search(text):
-        lo = m.group("a") or m.group("a2")
-        hi = m.group("b") or m.group("b2")
-        magnitude = m.group("bmag") or m.group("amag")
-        low, high = sorted((_number(lo, m.group("amag") or magnitude), _number(hi, magnitude)))
-        p.test = ("between", low, bool(magnitude), high, not _EXCLUSIVE_RANGE_RE.search(text))
-        return with_column()
-    if (m := _POINTED_RE.search(text)) and (stated := list(_STATED_NUMBER_RE.finditer(text[:m.start()]))):
-        number = stated[-1]
-        op_word = m.group("op").lower()
-        p.test = ("gt" if op_word in _GREATER else "lt",
-                  _number(number.group("num"), number.group("mag")), bool(number.group("mag")))
-        return with_column()
-    if m := _FILTER_RE.search(text):
-        op_word = (m.group("op") or m.group("op2") or "").lower()
-        magnitude = m.group("mag") or m.group("mag2")
-        value = _number(m.group("num") or m.group("num2"), magnitude)
-        greater = op_word in _GREATER
-        inclusive = op_word in _INCLUSIVE
-        p.test = (("ge" if inclusive else "gt") if greater else ("le" if inclusive else "lt"), value,
-                  bool(magnitude))
-        return with_column()
-    if m := _SIGN_RE.search(text):
-        p.test = ("lt", 0.0, False) if m.group("neg") else ("gt", 0.0, False)
-        return with_column()
-    if m := _PREFIX_RE.search(text):
-        p.test = ("prefix", m.group(1) or m.group(2))
-        return _code_column(p)
-    if m := _SUFFIX_RE.search(text):
-        word = m.group(0).lower()
-        market = "SH" if ("sh" in word or "上" in word) else "SZ" if ("sz" in word or "深" in word) else \
-            word.strip(".").upper()
-        p.test = ("suffix", market)
-        return _code_column(p)
-    if _MISSING_RE.search(text):
-        p.test = ("missing",)
-        return with_column(numeric_only=False)
-    return False
-
-
-def _code_column(p: Plan) -> bool:
-    for t in p.tables:
-        cols = [c for c in range(len(t.labels)) if t.column_kind(c) == "code"]
-        if not cols:
-            return False
-        p.column[t.id] = cols[0]
-    return True
-
-
 # Words that say which operation a question asks for (最低, 垫底, 为负, 没写 …): what to do,
 # never what the question is about, so they never make the report "lack" the answer.
-OPERATION_CUES = (_SUPER_HIGH_RE, _SUPER_LOW_RE, _SIGN_RE, _MISSING_RE, _COUNT_RE, _SUM_RE, _AVG_RE)
+OPERATION_CUES = (_SUPER_HIGH_RE, _SUPER_LOW_RE, SIGN_RE, MISSING_RE, _COUNT_RE, _SUM_RE, _AVG_RE)
