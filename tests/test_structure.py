@@ -113,6 +113,11 @@ def test_centred_group_headers_and_an_exact_row(tmp_path):
     report = bot.ingest()
     assert not report.errors and "README.md" not in bot.reports()
     assert any("README.md" in f and "not a report" in why for f, why in report.warnings)
+    # and an upload by that name is refused with the reason, not stored to be ignored
+    from reportbot.app.library import LibraryError, check_upload
+
+    with pytest.raises(LibraryError, match="rename"):
+        check_upload("README.md", "说明".encode(), 10)
     frame = next(t for t in bot.tables() if "多空年化" in " ".join(t.columns))
     paths = frame.attrs["header_paths"]
     assert paths[0] == ["行业"]

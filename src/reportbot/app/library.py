@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..bot import ReportBot
-from ..documents.corpus import SUPPORTED
+from ..documents.corpus import FOLDER_NOTES, SUPPORTED
 from ..models import Report
 from ..tuning import WATCH_INTERVAL_S
 
@@ -54,6 +54,9 @@ def check_upload(name: str, data: bytes, max_mb: float) -> str:
     if ext not in SUPPORTED:
         raise LibraryError(f"不支持的文件类型 {ext or '（无扩展名）'}：{stored}，只能上传 PDF、TXT 或 MD。"
                            f"(Unsupported file type {ext or '(none)'}: upload PDF, TXT or MD.)")
+    if ext != ".pdf" and Path(stored).stem.lower() in FOLDER_NOTES:
+        raise LibraryError(f"{stored} 这个名字留给文件夹说明，不会被当作报告索引；请改名后再上传。"
+                           f"(A name kept for notes on the folder, never indexed as a report: rename it.)")
     if not data:
         raise LibraryError(f"文件是空的：{stored}。(The file is empty.)")
     if len(data) > max_mb * (1 << 20):

@@ -210,8 +210,11 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
             all_blocks.append(blocks)
             heights.append(float(page.height))
             bodies.append(body)
-            # a page to report as unread: an image with no text layer, not a list of contents
-            scanned = bool(page.images) and not any(not c["text"].isspace() for c in page.chars)
+            # a page to report as unread: an image with no text layer (a running header aside),
+            # not a list of contents nor a page whose text was all dropped (dotted leaders)
+            height = float(page.height)
+            scanned = bool(page.images) and not any(
+                not c["text"].isspace() and height * MARGIN < c["top"] < height * (1 - MARGIN) for c in page.chars)
             images.append(scanned and not contents)
             if contents:
                 read_by_ocr.discard(number)

@@ -85,9 +85,9 @@ def named_reports(retriever: Retriever, question: str,
     return (frozenset(retriever.sources[i] for i in named) or None), naming
 
 
-# what a report is called: 报告, 研报 and its kinds by period or form (周报, 快报, 点评, 深度);
-# note, study and paper in English
-_REPORT_CUE_RE = re.compile(r"[那这哪该此][篇份]|报告|研报|[日周月季年快简]报|点评|深度|专题|"
+# what a report is called: 报告, 研报 and its kinds by period or form (周报, 快报, 点评); note,
+# study and paper in English (not 深度 or 专题: 深度学习 names no report)
+_REPORT_CUE_RE = re.compile(r"[那这哪该此][篇份]|报告|研报|[日周月季年快简]报|点评|"
                             r"\b(?:reports?|notes?|stud(?:y|ies)|papers?)\b", re.IGNORECASE)
 
 

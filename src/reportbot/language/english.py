@@ -1,5 +1,7 @@
 """Reading English questions against a Chinese report: a bilingual glossary of report
-vocabulary (glossary_en_zh.tsv) and Chinese names given in brackets."""
+vocabulary (glossary_en_zh.tsv), brokers' English names (brokers_en_zh.tsv), Chinese names
+given in brackets, and for the other words CC-CEDICT read backwards (cedict.py); each word
+taken in its dictionary form (simplemma)."""
 
 from __future__ import annotations
 
