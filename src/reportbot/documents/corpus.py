@@ -16,8 +16,9 @@ from pathlib import Path
 
 SUPPORTED = {".txt", ".md", ".markdown", ".pdf"}
 # the files a shared folder keeps beside its contents to describe them (a repository's
-# conventions): answering from a folder's README would quote the folder, not a report
-FOLDER_NOTES = {"readme", "sources", "license", "licence", "changelog", "notice", "contributing"}
+# conventions): answering from a folder's README would quote the folder, not a report. Not
+# "notice": a 通知 saved as notice.txt is content.
+FOLDER_NOTES = {"readme", "sources", "license", "licence", "changelog"}
 OUTSIDE = "points outside the corpus folder; skipped (allow its folder with REPORTBOT_EXTRA_ROOTS)"
 
 

@@ -116,6 +116,10 @@ def _dictionary_terms(question: str, words: list, spans: list[tuple[int, int]],
             english = normalize(question[run[i].start():run[j - 1].end()])
             if known(english):  # the report writes it in English too (Rank IC, Breakeven)
                 out.append(Term(english, 1.0, alts=forms))
+            elif not forms and run[i].group(0)[0].isupper() and run[i].start() != words[0].start():
+                # a capitalised word none of whose translations the report uses is a name it
+                # lacks (Tesla): left to be read as a name, which blocks
+                continue
             elif not forms:  # a noun the report never uses, in any of its translations
                 out.append(Term(english, 1.0, role="entity"))
             else:
