@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 _NAME_POS = {"n", "nz", "nr", "ns", "nt", "j", "s", "nrt", "nrfg", "an"}
 
@@ -74,9 +74,6 @@ class CoverFacts:
     rating: str = ""  # 买入-A(维持)
     target_price: str = ""  # 45.00元
     analysts: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
 
 
 def cover_facts(cover: str, opening: str = "") -> CoverFacts:
