@@ -21,6 +21,10 @@ _UNSPACED_NUMBER_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*(?=[\u4e00-\u9fff])(?![
 _OUTLINE_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=[、.．\s]|[^\d.．、])")
 
 
+def _numbered(text: str) -> bool:
+    return bool(_NUMBERED_RE.match(text) or _UNSPACED_NUMBER_RE.match(text))
+
+
 def outline_number(text: str) -> tuple[int, ...] | None:
     m = _OUTLINE_RE.match(text)
     return tuple(int(n) for n in m.group(1).split(".")) if m else None
@@ -59,7 +63,7 @@ def is_heading(line: Line, body_size: float, outline: Outline) -> bool:
     text = line.text
     if not body_size or len(text) > 30 or re.match(r"^第[一二三四五六七八九十\d]+部分", text):
         return False
-    numbered = bool(_NUMBERED_RE.match(text) or _UNSPACED_NUMBER_RE.match(text))
+    numbered = _numbered(text)
     return line.size >= HEADING_SIZE * body_size or (numbered and line.size >= body_size - 0.2 and (
         line.bold or line.size >= NUMBERED_HEADING_SIZE * body_size or outline.continues(text)))
 
@@ -67,6 +71,5 @@ def is_heading(line: Line, body_size: float, outline: Outline) -> bool:
 def goes_on(heading: Line, line: Line) -> bool:
     """``line`` is the second line of ``heading``: as large, right below, not numbered (its
     reaching the right edge is the caller's to check)."""
-    numbered = bool(_NUMBERED_RE.match(line.text) or _UNSPACED_NUMBER_RE.match(line.text))
-    return abs(line.size - heading.size) < 0.5 and not numbered \
+    return abs(line.size - heading.size) < 0.5 and not _numbered(line.text) \
         and line.top - heading.bottom <= HEADING_LINE_GAP * line.size
