@@ -248,6 +248,15 @@ class ReportBot:
         """A computed answer when the question asks for a table operation, else a quote."""
         query, retriever = state["query"], state["retriever"]
         # an internal error in one answer path falls back to the next, logged, never shown
+        try:  # about the report itself: its cover's facts ("这篇的评级", "作者是谁"), its parts
+            itself = ans.cover_answer(retriever, query) or \
+                (ans.overview_answer(retriever, query.asked) if ans.asks_structure(query) else None)
+        except Exception:  # noqa: BLE001
+            log.exception("the answer about the report failed for %r; answering from the text", query.asked)
+            itself = None
+        if itself is not None:
+            state["computed"] = None
+            return itself
         try:
             computed = ans.computed_answer(retriever, query)
         except Exception:  # noqa: BLE001

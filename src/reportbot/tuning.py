@@ -32,6 +32,10 @@ NAME_SUFFIX_NAMES = 2  # an ending shared by this many listed companies' names (
 # (metric words), which would have blocked their own questions; at 1, every company's ending
 # (超媒, 互娱, 影视) would be one
 
+# a line ending in a colon this short announces a list whose items it gives context to (its words
+# count as the items' own, like a heading's); the bundled and shared real reports' lead-ins are
+# 8–40 characters, a longer line is a paragraph that happens to end in a colon
+LIST_LEAD_CHARS = 80
 ROW_NAME_CHARS = 20  # a row's text cell this short names the row (公司, 模型, 证券简称) and is said
 # beside a looked-up value; longer cells are descriptions, left to the citation's row table
 
@@ -123,3 +127,17 @@ OCR_MIN_SCORE = 0.5  # RapidOCR's confidence below which a box is noise (chart s
 # of charts has one caption and one 资料来源 line per chart, so about half.
 CONTENTS_MIN_ENTRIES = 8
 CONTENTS_SHARE = 0.7
+
+# Answers about the report itself and about lists and sums in its text (answer/coverfacts.py,
+# extractive.py, textsum.py). Chosen on the bundled report and the six shared real PDFs
+# (built-on thirds only), with questions of our own; the trade-off of each is said beside it.
+COVER_CHUNKS = 2  # a cover's facts stand in a report's first two chunks (all six real PDFs, the bundled text)
+CONTENTS_CHUNKS = 3  # a table of contents stands in the first three chunks (the bundled report's is in its first)
+CONTENTS_MIN_PARTS = 3  # two numbered lines are a short list; three in sequence, a report's parts
+LIST_ITEMS = 8  # lines of an announced list shown; a count is said only for a list shorter than this
+# an explanation says more than a word or two: "推荐：预计6个月内该行业超越…" explains 推荐,
+# "行业评级：推荐" (6 characters after the colon) does not
+EXPLANATION_CHARS = 8
+# a side of a sum ("国产加进口") stands this close to its figure ("84个国产游戏版号": 0); wider
+# reaches took a clause's other figure in our own test passages
+SIDE_REACH = 6

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..documents.tables import CellValue, Table
 from ..index.retrieval import Retriever
+from ..language.terms import normalize
 from ..models import Answer, Citation
 from ..tuning import ROW_NAME_CHARS
 from .query import Query
@@ -58,6 +59,20 @@ def _names_row(t: Table, i: int, c: int, label: str) -> bool:
     v = t.values[i][c]
     return (not v.missing and v.kind in ("text", "code") and len(v.raw) <= ROW_NAME_CHARS
             and v.raw not in label)
+
+
+def _called(p: Plan, row: _Row) -> str:
+    """The row as the question called it: a timeline row keyed by its model (日日新大模型)
+    asked of by its company (商汤) leads with the company the question named."""
+    label = row.label
+    if not p.names or any(n in normalize(label) for n in p.names):
+        return label
+    cells = row.table.values[row.index] if row.index < len(row.table.values) else []
+    for v in cells:
+        if not v.missing and v.kind == "text" and v.raw not in label and \
+                any(n in normalize(v.raw) for n in p.names):
+            return f"{v.raw}（{label}）"
+    return label
 
 
 def _short(label: str) -> str:
@@ -168,7 +183,7 @@ def _compare(p: Plan, cite: _Cites):
         word = {"high": "更晚", "low": "更早"}[p.direction]
     elif p.is_multiple(p.tables[0]):
         word = {"high": "估值更高（更贵）", "low": "估值更低（更便宜）"}[p.direction]
-    text = f"{ordered[0].label}{word}：{label} " + _value_list(ordered, p, cite)
+    text = f"{_called(p, ordered[0])}{word}：{label} " + _value_list(ordered, p, cite)
     text += _loss_note(p, losses, cite)
     return text, True
 

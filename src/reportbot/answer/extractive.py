@@ -22,6 +22,10 @@ from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..models import Answer, Citation
 from ..tuning import (
     BLOCK_SHARE,
+    CONTENTS_CHUNKS,
+    CONTENTS_MIN_PARTS,
+    EXPLANATION_CHARS,
+    LIST_ITEMS,
     MAX_TABLE_ROWS,
     MAX_UNITS,
     MERIT_BODY,
@@ -34,14 +38,31 @@ from ..tuning import (
     TIE_MARGIN,
 )
 from .query import Query
+from .textsum import sum_line
 
 NOT_FOUND = "报告中没有找到能回答这个问题的内容。"
 NOT_FOUND_EN = "The report does not answer this question."
 NO_TERMS = "请提一个与报告内容相关的具体问题，例如：哪些公司接入了文心一言？"
 
 _OVERVIEW_RE = re.compile(
-    r"报告|讲|内容|概要|摘要|总结|大纲|结构|目录|overview|summary|summari[sz]e|about|outline", re.I
+    r"报告|讲|内容|概要|摘要|总结|大纲|结构|目录|部分|章节|overview|summary|summari[sz]e|about|outline|"
+    r"\breport\b|sections?|chapters?|structure", re.I
 )
+# a question that asks how many ("包含几个要点", "how many steps")
+_COUNT_Q_RE = re.compile(r"(?:几|多少)(?:个|条|点|项|种|步|类|方面|要点)|how many", re.I)
+# words for a report's parts: "这份报告分几个部分" asks for its outline, not for the word 部分
+_STRUCTURE_WORDS = frozenset({"部分", "章节", "章", "节", "板块", "结构", "目录", "大纲", "框架", "篇幅",
+                              "section", "sections", "chapter", "chapters", "part", "parts",
+                              "outline", "structure"})
+_ABOUT_REPORT_RE = re.compile(r"报告|研报|这篇|本文|全文|文章|\breport\b", re.I)
+
+
+def asks_structure(query: Query) -> bool:
+    """"这份报告分几个部分": the report's parts are asked, whatever a table's cells say of 部分."""
+    return any(t.text in _STRUCTURE_WORDS for t in query.terms) and bool(_ABOUT_REPORT_RE.search(query.question)) \
+        and all(t.text in _STRUCTURE_WORDS or t.soft for t in query.terms)
+
+
 # a date in a passage: 2018年, 3月20日, 4.8 in a 时间 column, 12月
 _DATE_IN_TEXT_RE = re.compile(r"(?:19|20)\d{2}|\d{1,2}月|\d{1,2}日|时间：\d")
 
@@ -182,6 +203,18 @@ def _merit(s: Scored) -> float:
     return MERIT_COVERAGE * s.coverage + MERIT_BODY * s.body + MERIT_SEMANTIC * s.semantic
 
 
+MEANING_RE = re.compile(r"什么意思|啥意思|意思是|含义|定义|指的是|是指什么|指什么|怎么理解|\bmeans?\b|meaning|"
+                         r"definition|defined", re.I)
+# what follows a word that it explains: "推荐：预计6个月内…", "X是指…", "X即…"
+_EXPLAINED_BY_RE = r"(?:[：:]|是指|指的是|意味着|即)"
+
+
+def _explains(unit: Unit, terms: list[Term]) -> bool:
+    text = unit.body_norm
+    return any(re.search(re.escape(f) + _EXPLAINED_BY_RE + f".{{{EXPLANATION_CHARS},}}", text)
+               for t in terms if has_cjk(t.text) or len(t.text) > 2 for f in t.forms)
+
+
 def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
            weighted: list[tuple[Term, float]], similarity: dict[str, float] | None = None,
            vector=None) -> tuple[list[Scored], list[Scored]]:
@@ -194,7 +227,10 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     ok = _exact_rows(query, ok)
     # best coverage first, what the unit's own text covers counting a little extra; then
     # higher-ranked chunks, then single sentences over pairs
-    ok.sort(key=lambda s: (-round(_merit(s), 6), s.rank, s.unit.pair, s.unit.pos))
+    # "“推荐”评级是啥意思": the passage that explains the word comes before one that only uses it
+    meaning = bool(MEANING_RE.search(query.question))
+    ok.sort(key=lambda s: (meaning and not _explains(s.unit, query.terms), -round(_merit(s), 6), s.rank,
+                           s.unit.pair, s.unit.pos))
     # matched only through the heading: the question is about a whole section, so give
     # the opening sentence of each of its paragraphs rather than every sentence
     section_level = ok[0].coverage - ok[0].ctx < 1e-9
@@ -258,6 +294,25 @@ def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
     return f"{header}：{value}（{rest}）" if rest else f"{header}：{value}"
 
 
+# a contents entry: "01 ● AIGC", "2. AI+游戏 ……… 12", "第三部分 AI+营销"
+_CONTENTS_ENTRY_RE = re.compile(r"^\s*(?:part\s*|第)?0?(\d{1,2})(?:部分|章)?\s*[●•·.、．\s]\s*(\S.{0,40}?)"
+                                r"(?:\s*[.…·]{2,}\s*\d+)?\s*$", re.I)
+
+
+def contents_of(body: str) -> list[str]:
+    """The report's own table of contents in a chunk: a run of lines numbered 1, 2, 3 …"""
+    run: list[str] = []
+    for line in body.split("\n"):
+        m = _CONTENTS_ENTRY_RE.match(line)
+        if m and int(m.group(1)) == len(run) + 1:
+            run.append(m.group(2).strip())
+        elif len(run) >= CONTENTS_MIN_PARTS:
+            break
+        else:
+            run = [m.group(2).strip()] if m and int(m.group(1)) == 1 else []
+    return run if len(run) >= CONTENTS_MIN_PARTS else []
+
+
 def overview_answer(retriever: Retriever, asked: str) -> Answer:
     """What the report is about: its parts and their headings, each part cited."""
     lines: list[str] = []
@@ -276,6 +331,14 @@ def overview_answer(retriever: Retriever, asked: str) -> Answer:
                 headings.append(heading)
         if len(by_source) > 1:
             lines.append(f"{source}：")
+        # the report's own contents first: its parts as the report names them
+        for c in chunks[:CONTENTS_CHUNKS]:
+            entries = contents_of(c.body)
+            if entries:
+                n = len(citations) + 1
+                citations.append(citation(n, c, "\n".join(entries)))
+                lines.append(f"- 目录：{'；'.join(entries)} [{n}]")
+                break
         for part, headings in parts.items():
             n = len(citations) + 1
             c = first[part]
@@ -284,7 +347,7 @@ def overview_answer(retriever: Retriever, asked: str) -> Answer:
     return Answer("报告的结构（各部分与小节）：\n" + "\n".join(lines), True, citations, asked)
 
 
-def _list_after(retriever: Retriever, unit: Unit, limit: int = 8) -> list[str]:
+def _list_after(retriever: Retriever, unit: Unit, limit: int = LIST_ITEMS) -> list[str]:
     """The list a lead-in sentence announces ("体现在四个方面：" and the lines after it)."""
     if not unit.text.rstrip().endswith(("：", ":")) or unit.pair:
         return []
@@ -303,6 +366,33 @@ def _list_after(retriever: Retriever, unit: Unit, limit: int = 8) -> list[str]:
     return [i for i in items if i.strip()]
 
 
+# the marks of an enumerated list, each in its own numbering: ①②…, 1. 2., （1）（2）, 一、二、
+_ITEM_MARKS = ("①②③④⑤⑥⑦⑧⑨⑩", "一二三四五六七八九十")
+_ITEM_NUMBER_RE = re.compile(r"^\s*[（(]?(\d{1,2})[)）.、．]")
+
+
+def _item_number(line: str) -> int | None:
+    m = _ITEM_NUMBER_RE.match(line)
+    if m:
+        return int(m.group(1))
+    head = line.strip()[:2]
+    for marks in _ITEM_MARKS:
+        if head[:1] in marks and (marks is _ITEM_MARKS[0] or head[1:2] in "、．."):
+            return marks.index(head[0]) + 1
+    return None
+
+
+def enumerated_count(items: list[str]) -> int:
+    """How many items an announced list has when they are numbered 1, 2, 3 … from the first
+    (① … ⑥ → 6); 0 when they are not numbered, so a count is never guessed from loose lines."""
+    n = 0
+    for item in items:
+        if _item_number(item) != n + 1:
+            break
+        n += 1
+    return n if n >= 2 else 0
+
+
 def citation(n: int, chunk: StoredChunk, quote: str) -> Citation:
     return Citation(n=n, source=chunk.source, section=chunk.section, page=chunk.page,
                     quote=quote, kind=chunk.kind, table=chunk.table, row=chunk.row,
@@ -312,7 +402,7 @@ def citation(n: int, chunk: StoredChunk, quote: str) -> Citation:
 def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                       similarity: dict[str, float] | None = None, vector=None) -> Answer:
     asked = query.asked
-    if not query.terms:
+    if not query.terms or asks_structure(query):
         if _OVERVIEW_RE.search(query.question):
             return overview_answer(retriever, asked)
         return Answer(NO_TERMS, False, [], asked)
@@ -325,6 +415,7 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
     numbers: dict[str, int] = {}
     quotes: dict[str, list[str]] = {}
     lines: list[str] = []
+    counted = ""  # "几个要点": the one announced, numbered list's length leads the answer
     for s in chosen:
         cid = s.unit.chunk.id
         n = numbers.setdefault(cid, len(numbers) + 1)
@@ -335,6 +426,12 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
             text = s.unit.text
             items = _list_after(retriever, s.unit)
             if items:
+                count = enumerated_count(items)
+                # a list as long as the lines shown may go on: its length is not known
+                if 0 < count < LIST_ITEMS and _COUNT_Q_RE.search(query.question):
+                    items = items[:count]
+                    # two numbered lists: which one is asked is not clear, so no count is said
+                    counted = "-" if counted else (f"{count} in all.\n" if query.english else f"共{count}个。\n")
                 quotes[cid].extend(items)
                 text += "\n" + "\n".join(f"  - {item}" for item in items)
         lines.append(f"{text} [{n}]")
@@ -352,6 +449,9 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
     else:
         head = f"报告中相关的内容（表「{table}」）：" if table else "报告中相关的内容："
         body = head + "\n" + "\n".join(f"- {line}" for line in lines)
+    if counted != "-":
+        body = counted + body
+    body = sum_line(query.question, "。".join(s.unit.text for s in chosen), query.english) + body
     if query.notes:
         body += "\n（" + "；".join(query.notes) + "）"
     return Answer(body, True, citations, asked)

@@ -117,7 +117,20 @@ def _without_cue_roles(terms: list[Term], text: str) -> list[Term]:
 
 def _read(retriever: Retriever, asked: str) -> Query:
     """A question on its own: read in simplified characters, dates resolved, terms found."""
+    query = _read_as_typed(retriever, asked, reading_form(asked))
+    # a name typed by sound (华测 for 华策) is read as the report's name, and the answer says so
+    slips = retriever.tokenizer.sound_alike_names(query.terms)
+    if not slips:
+        return query
     question = reading_form(asked)
+    for typed, name in slips.items():
+        question = question.replace(typed, name)
+    fixed = _read_as_typed(retriever, asked, question)
+    fixed.notes[:0] = [f"“{typed}”按“{name}”理解" for typed, name in slips.items()]
+    return fixed
+
+
+def _read_as_typed(retriever: Retriever, asked: str, question: str) -> Query:
     reading = read_dates(question, retriever.report_year)
     # month-day dates become one term each (4月13日 ~ 4.13), not loose numbers
     terms = retriever.tokenizer.terms(_MONTH_DAY_RE.sub(" ", reading.text))
@@ -145,6 +158,11 @@ def _is_entity(t: Term) -> bool:
     return t.role == "entity" or t.kind == "entity"
 
 
+def _one_sided(query: Query, question: str) -> bool:
+    """"跟华凯易佰比，哪个更便宜？": a comparison naming one side; the earlier subject is the other."""
+    return bool(_ONE_SIDED_RE.search(question)) and sum(_is_entity(t) for t in query.terms) == 1
+
+
 def _reads_as_followup(query: Query, prev: Query, question: str) -> bool:
     """A question is read with the one before only when it reads as a follow-up: a pointer
     back (那…, 它…, …呢), or an ellipsis — a metric without the subject the earlier question
@@ -153,7 +171,7 @@ def _reads_as_followup(query: Query, prev: Query, question: str) -> bool:
     if _ANAPHORA_RE.search(question):
         return True
     terms = query.terms
-    if _ONE_SIDED_RE.search(question) and sum(_is_entity(t) for t in terms) == 1:
+    if _one_sided(query, question):
         return True
     if not terms:
         return not _ABOUT_REPORT_RE.search(question)
@@ -191,6 +209,8 @@ def understand(retriever: Retriever, question: str, history=None, depth: int = 3
     # "微软呢？" after a question about 谷歌: the new name takes the old one's place
     # (likewise a new year or number); everything else the earlier question asked stays
     replaced = {t.kind for t in terms if t.kind and not more}
+    if _one_sided(query, question):
+        replaced.discard("entity")  # both sides are asked about
     prior = [replace(t, weight=t.weight * (1 if t.prior else PRIOR_WEIGHT), prior=True)
              for t in prev.terms if t.text not in have and t.kind not in replaced]
     return replace(

@@ -66,6 +66,7 @@ class Plan:
     # "absolute": the threshold had a magnitude (200亿), so cells are scaled by the column's unit
     test: tuple | None = None
     mentioned: dict[str, list[int]] = field(default_factory=dict)  # rows named in the question
+    names: tuple[str, ...] = ()  # the question's names, normalized: how it calls the rows
 
     def is_multiple(self, table: Table) -> bool:
         col = self.column.get(table.id)
@@ -239,7 +240,8 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
         named = _restrict_rows(search, i, query.terms)
         rows[t.id] = named if named is not None else list(range(len(t.rows)))
         mentioned[t.id] = named or []
-    p = Plan("", chosen, rows, mentioned=mentioned)
+    names = tuple(f for t in query.terms if t.role == "entity" for f in t.forms)
+    p = Plan("", chosen, rows, mentioned=mentioned, names=names)
     n_named = sum(len(v) for v in mentioned.values())
 
     def with_column(numeric_only: bool = True) -> bool:
@@ -253,7 +255,11 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
     # "几个标的里，…排第一的是哪家" is no count: only the clause that asks counts, and
     # "那几家的总市值加起来" asks for a sum
     asking = re.split(r"[，,；;]", text.rstrip("？?。. "))[-1]
-    if (m := _COUNT_RE.search(asking)) and not _counts_a_measure(m.group(0), chosen, query):
+    # "几家公司总市值加起来多少": the rows counted are those a sum after the count adds up
+    if (m := _COUNT_RE.search(asking)) and not _counts_a_measure(m.group(0), chosen, query) \
+            and not (_SUM_RE.search(asking[m.end():]) or _AVG_RE.search(asking[m.end():])):
+        if not _counts_rows_of(search, picked, query, asking, m, known):
+            return None  # "游戏版号一共发了多少个": the thing counted is not what the table lists
         p.op = "count"
         filter_test(p, text, with_column)
         return p
@@ -297,6 +303,32 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
             p.rows = {tid: r for tid, r in mentioned.items() if r and p.columns.get(tid)}
             return p
     return None
+
+
+def _counts_rows_of(search: TableSearch, picked: list[int], query: Query, asking: str, cue: re.Match,
+                    known) -> bool:
+    """The thing a count asks about — the question's word nearest the count cue, before it
+    ("版号一共发了多少个") or right after it ("一共几家公司") — is something these tables list
+    (in their caption, headers or cells). Fillers the report never uses (表里) are no thing.
+    An English question's terms are translations, without a place in its words: not checked."""
+    if query.english:
+        return True
+    text = normalize(asking)
+    at = normalize(asking[:cue.start()])
+    near: list[tuple[int, Term]] = []
+    for t in query.terms:
+        if t.soft or t.prior or t.role == "period" or t.kind == "number" or not (t.key or known(t)):
+            continue
+        pos = max((text.rfind(f, 0, len(at)) for f in t.forms), default=-1)
+        after = min((i for f in t.forms if (i := text.find(f, len(at))) >= 0), default=-1)
+        if pos >= 0:
+            near.append((len(at) - pos, t))
+        elif after >= 0:
+            near.append((after - len(at) + len(normalize(cue.group(0))), t))
+    if not near:
+        return True
+    counted = min(near, key=lambda x: x[0])[1]
+    return search.describes(counted, picked)
 
 
 def _one_kind(p: Plan) -> bool:

@@ -9,7 +9,7 @@ import bm25s
 import numpy as np
 
 from ..documents.parse import SEP
-from ..documents.units import Unit, unit_id, units_of
+from ..documents.units import Unit, announces_list, unit_id, units_of
 from ..language.lexicons import synonyms_for
 from ..language.tokens import Tokenizer
 from ..tuning import MAX_ROWS_PER_TABLE, RRF_K
@@ -59,7 +59,10 @@ class Retriever:
         tokenizer consults through ``expand`` and ``known``) become this retriever's."""
         self.aliases = view.aliases
         self.stats = TermStats(TextIndex(joined=view.unit_texts, grams=view.grams()))
-        return Tokenizer(view.names, view.attributes, expand=self.expand,
+        # the brokers of the corpus are names too ("招商证券那篇", "招商那篇"), though jieba cuts them
+        brokers = {b for b in view.brokers.values() if b}
+        brokers |= {b.removesuffix("证券") for b in brokers if len(b.removesuffix("证券")) >= 2}
+        return Tokenizer(set(view.names) | brokers, view.attributes, expand=self.expand,
                          aliases=view.aliases.words(), metrics=view.metrics, known=self.stats.known,
                          companies=_companies(view.tables))
 
@@ -111,8 +114,18 @@ class Retriever:
         if chunk.kind == "table":
             return [u for row in self.rows_of.get(chunk.table_id, []) for u in self.units(row)]
         if chunk.id not in self._units:  # worked out when first needed: few chunks ever are
-            self._units[chunk.id] = units_of(chunk, self.about(chunk.source))
+            self._units[chunk.id] = units_of(chunk, self.about(chunk.source), self._lead_before(chunk))
         return self._units[chunk.id]
+
+    def _lead_before(self, chunk: StoredChunk) -> str:
+        """The list lead-in ending the chunk before, when ``chunk`` is in the same section."""
+        pos = self.position.get(chunk.id)
+        before = self.chunks[pos - 1] if pos else None
+        if before is None or before.source != chunk.source or before.section != chunk.section \
+                or before.kind != "text" or chunk.kind != "text":
+            return ""
+        last = before.body.rstrip().rsplit("\n", 1)[-1]
+        return last.strip() if announces_list(last) else ""
 
     def about(self, source: str) -> str:
         """What a report as a whole is about: its title and its broker."""

@@ -47,7 +47,7 @@ from .textindex import Grams
 
 OPENING_PAGES = 4  # a cover without a date may print it on the first page of text
 COVER_CHUNKS = 8  # a text file's cover: its first chunks (title, rating, analysts)
-VIEW_VERSION = 9  # bump when what a view holds changes: older views are rebuilt
+VIEW_VERSION = 10  # bump when what a view holds changes: older views are rebuilt
 # (9: each report's cover facts; 8: each report's broker; 7: texts matched in simplified characters)
 
 

@@ -18,8 +18,9 @@ _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True
 # "23年" is 2023, but "近10年" / "过去10年" is a span of years
 _SHORT_YEAR_RE = re.compile(r"(?<![\d.近去前后多这每几约来余])(\d{2})(?=年(?!代|内|来|间|左右))")
 _YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
-# "22E" / "21A" / "24F": a forecast table's column years written short (actual, estimate)
-_SHORT_TABLE_YEAR_RE = re.compile(r"(?<![\w.-])(\d{2})([AEF])(?![A-Za-z\d])")
+# "22E" / "21A" / "24F": a forecast table's column years written short (actual, estimate);
+# right after a name too ("奥飞22E的PE"): only a Latin letter or digit before makes it a code
+_SHORT_TABLE_YEAR_RE = re.compile(r"(?<![A-Za-z0-9.-])(\d{2})([AEF])(?![A-Za-z\d])")
 _TEXT_YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=年|\s|[^\d.A-Za-z%])")
 _QUARTER_RE = re.compile(r"(?:第?[一二三四1-4]季度|[一二三四1-4]季报|Q[1-4](?![0-9])|上半年|下半年|H[12](?![0-9])|半年报|季报)",
                          re.I)

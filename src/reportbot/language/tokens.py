@@ -15,6 +15,7 @@ import jieba.posseg
 
 from ..tuning import NAME_SUFFIX_NAMES
 from .english import english_terms
+from .homophones import Homophones
 from .scripts import simplified
 from .terms import METRIC_RE, Term, has_cjk, is_mostly_latin, normalize
 
@@ -170,6 +171,7 @@ class Tokenizer:
         for w in sorted(names | {simplified(n) for n in names}):  # text is cut in simplified form
             self.jieba.add_word(w, tag="nz")
         self.pos = _POSTokenizer(self.jieba)
+        self._homophones: Homophones | None = None  # built when a question first needs it
         # the endings listed companies' names share (科技, 网络): nouns in general Chinese
         self.name_suffixes = {end for end in name_suffixes({normalize(c) for c in companies})
                               if jieba.posseg.dt.word_tag_tab.get(end, "n").startswith("n")}
@@ -285,6 +287,21 @@ class Tokenizer:
                 continue
             out = [t for t in out if t.text not in (normalize(head), normalize(suffix))]
             out.append(Term(name, 1.0, kind="entity", exact=True, role="entity"))
+        return out
+
+    def sound_alike_names(self, terms: list[Term]) -> dict[str, str]:
+        """Names the question gives that the report lacks, each to the one report name it
+        sounds like (华测 → 华策: a pinyin input method's slip)."""
+        if self.known is None:
+            return {}
+        if self._homophones is None:
+            self._homophones = Homophones(self.names | self.aliases)
+        out = {}
+        for t in terms:
+            if t.role == "entity" and has_cjk(t.text) and not any(self.known(f) for f in t.forms):
+                name = self._homophones.name_for(t.text)
+                if name:
+                    out[t.text] = name
         return out
 
     def absent_beside_known(self, terms: list[Term]) -> list[Term]:

@@ -1,0 +1,48 @@
+"""Names typed by sound: a pinyin input method offers every character of a syllable, so a
+user who means 华策 may send 华测 (both huá cè). A name the report lacks that sounds, syllable
+for syllable, like exactly one name the report has is read as that name — and the answer says
+so. The readings come from pypinyin's character table (every reading of a heteronym: 行 is
+xing, hang and heng), tones dropped, since input methods are typed without them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from .terms import CJK_RE
+
+
+@functools.lru_cache(maxsize=8192)
+def _readings(char: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin  # 0.4 s to load: only when a name is missing
+
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+def _sounds_alike(typed: str, name: str) -> bool:
+    """Same length, every syllable shared, at least one character the same (two names that
+    merely sound alike in every character are two names, not a slip of the keyboard)."""
+    if len(typed) != len(name) or typed == name:
+        return False
+    if not any(a == b for a, b in zip(typed, name)):
+        return False
+    return all(a == b or _readings(a) & _readings(b) for a, b in zip(typed, name))
+
+
+class Homophones:
+    """The report's Chinese names, looked up by how they sound."""
+
+    def __init__(self, names: Iterable[str]):
+        by_length: dict[int, set[str]] = {}
+        for n in names:
+            if len(n) >= 2 and all(CJK_RE.match(c) for c in n):
+                by_length.setdefault(len(n), set()).add(n)
+        self._by_length = {k: sorted(v) for k, v in by_length.items()}
+
+    def name_for(self, typed: str) -> str | None:
+        """The one name ``typed`` sounds like, or None (none, or more than one)."""
+        if len(typed) < 2 or not all(CJK_RE.match(c) for c in typed):
+            return None
+        found = [n for n in self._by_length.get(len(typed), ()) if _sounds_alike(typed, n)]
+        return found[0] if len(found) == 1 else None
