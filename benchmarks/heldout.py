@@ -62,12 +62,39 @@ def main() -> int:
             crashes = sum(1 for r in rows if r.get("error"))
             print(f"{name:<16} {part:<9} {n:>3} {acc:>8.3f} {fr:>15} {fa:>14} {crashes:>8}")
         sys.stdout.flush()
+    _print_kinds(rows_of)
     if args.show_built_on:  # what to learn from: the built-on part's wrong answers only
         for name, rows in rows_of.items():
             for r in rows:
                 if r["id"] not in held[name] and not r["correct"]:
                     print(f"\n{name} {r['id']} [{r['type']}] {r['q']}\n  → {r['answer'][:300]}")
     return 0
+
+
+# the kind of answer each question type asks for: a table operation, the report itself, a quote
+_EXPECTED = {"para_compare": {"compare"}, "compare": {"compare"}, "para_superlative": {"max", "min"},
+             "superlative": {"max", "min"}, "para_filter": {"filter"}, "filter": {"filter"},
+             "para_count": {"count", "quote"}, "count": {"count", "quote"},
+             "para_sum_avg": {"sum", "avg", "quote"}, "about_report": {"about"},
+             "unanswerable": {""}}
+
+
+def _print_kinds(rows_of: dict[str, list[dict]]) -> None:
+    """Question kinds as read: each set's question types against the kind of answer given
+    (refused: "—"), and how many were read as their type asks."""
+    rows = [r for rs in rows_of.values() for r in rs if "kind" in r]
+    if not rows:
+        return
+    kinds = sorted({r["kind"] for r in rows})
+    types = sorted({r["type"] for r in rows})
+    print("\nquestion kinds (all visible sets): type × how it was answered")
+    print(f"{'type':<18}" + "".join(f"{k or '—':>8}" for k in kinds) + f"{'as asked':>10}")
+    for t in types:
+        of = [r for r in rows if r["type"] == t]
+        counts = "".join(f"{sum(r['kind'] == k for r in of):>8}" for k in kinds)
+        want = _EXPECTED.get(t)
+        read = f"{sum(r['kind'] in want for r in of)}/{len(of)}" if want else ""
+        print(f"{t:<18}{counts}{read:>10}")
 
 
 if __name__ == "__main__":

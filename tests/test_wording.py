@@ -6,7 +6,8 @@ cover, and a count whose thing the table does not list."""
 
 from __future__ import annotations
 
-from reportbot.answer.extractive import contents_of, enumerated_count
+from reportbot.answer.outline import contents_of
+from reportbot.answer.passages import enumerated_count
 from reportbot.answer.textsum import sum_line
 from reportbot.language.dates import read_dates
 from reportbot.language.homophones import Homophones
@@ -92,3 +93,12 @@ def test_a_count_is_over_a_table_only_when_it_lists_the_thing_counted(bot):
 def test_a_count_followed_by_a_sum_asks_the_sum(bot):
     answer = bot.ask("营销表里几家公司总市值加起来是多少？")
     assert answer.found and "合计" in answer.text and "611.19" in answer.text
+
+
+def test_spelled_out_averages_and_words_jieba_cuts_apart(bot):
+    from reportbot.language.lexicons import contracted
+
+    assert contracted("一年平均换手几次") == "年均换手几次" and contracted("平均每天多少") == "日均多少"
+    terms = {t.text for t in bot.retriever.tokenizer.terms("对价大概多少钱")}
+    assert {"是用", "用哪"}.isdisjoint({t.text for t in bot.retriever.tokenizer.terms("是用哪两个")})
+    assert "对价" not in terms or bot.retriever.stats.known("对价")  # only a word the report uses

@@ -60,11 +60,15 @@ class Answer:
     found: bool
     citations: list[Citation] = field(default_factory=list)
     question: str = ""  # the question as understood (follow-ups include the earlier turn)
+    # how it was answered: a table operation (lookup, list, compare, max, min, filter, count,
+    # sum, avg), "about" (the report's cover or outline), "quote" (passages); "" when refused
+    kind: str = ""
 
     def to_dict(self) -> dict:
         return {
             "text": self.text,
             "found": self.found,
+            "kind": self.kind,
             "question": self.question,
             "citations": [c.to_dict() for c in self.citations],
         }

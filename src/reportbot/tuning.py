@@ -141,3 +141,9 @@ EXPLANATION_CHARS = 8
 # a side of a sum ("国产加进口") stands this close to its figure ("84个国产游戏版号": 0); wider
 # reaches took a clause's other figure in our own test passages
 SIDE_REACH = 6
+# Two characters jieba cut apart (日 / 频择 / 时 of 日频择时) are rejoined as the report's own word
+# when it writes them together in at least this many passages, and in at least this share of
+# the passages of the rarer character (日频: most passages with 频; 是用: a few of those with 用).
+# Measured on the shared real PDFs' jargon and the bundled report; looser shares made 是用 a word.
+REPORT_WORD_MIN_DF = 3
+REPORT_WORD_COHESION = 0.3

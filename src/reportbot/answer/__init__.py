@@ -4,8 +4,9 @@ a chat model (llm)."""
 
 from .computed import computed_answer
 from .coverfacts import cover_answer
-from .extractive import NOT_FOUND, asks_structure, extractive_answer, overview_answer
+from .extractive import NOT_FOUND, extractive_answer
 from .llm import build_llm, fallback, llm_answer, llm_messages, model_failure
+from .outline import asks_structure, overview_answer
 from .periods import unsupported_period
 from .query import Query, normalize_history, understand, without_terms
 from .reports import name_reports

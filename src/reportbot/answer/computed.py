@@ -12,6 +12,7 @@ from ..models import Answer, Citation
 from ..tuning import ROW_NAME_CHARS
 from .query import Query
 from .tableops import Plan, plan
+from .transpose import plan_by_year
 
 _NO_CELL = CellValue("", "missing")
 
@@ -128,7 +129,9 @@ def _where(p: Plan) -> str:
 
 def computed_answer(retriever: Retriever, query: Query) -> Answer | None:
     """A computed answer when the question asks for a table operation, else None."""
-    p = plan(retriever.table_search, query, retriever.stats.term_known)
+    known = retriever.stats.term_known
+    p = plan_by_year(retriever.table_search, query, known, retriever.about) or \
+        plan(retriever.table_search, query, known)
     if p is None:
         return None
     cite = _Cites(retriever)
@@ -141,7 +144,8 @@ def computed_answer(retriever: Retriever, query: Query) -> Answer | None:
     text, found = result
     if query.notes:
         text += "\n（" + "；".join(query.notes) + "）"
-    return Answer(text, found, cite.citations if found or cite.citations else [], query.asked)
+    return Answer(text, found, cite.citations if found or cite.citations else [], query.asked,
+                  kind=p.op if found else "")
 
 
 def _value_list(rows: list[_Row], p: Plan, cite: _Cites) -> str:

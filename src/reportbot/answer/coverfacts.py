@@ -136,4 +136,4 @@ def cover_answer(retriever: Retriever, query: Query) -> Answer | None:
     else:
         head = f"{label_en}:" if english else f"{label}："
         text = head + "\n" + "\n".join(f"- 《{name}》：{value}{mark}" for name, value, mark in lines)
-    return Answer(text, True, citations, query.asked)
+    return Answer(text, True, citations, query.asked, kind="about")

@@ -14,16 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..documents.parse import SEP
 from ..documents.tables import parse_cell
 from ..index.records import StoredChunk
 from ..index.retrieval import Retriever, Unit, section_title
 from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
-from ..models import Answer, Citation
+from ..models import Answer
 from ..tuning import (
     BLOCK_SHARE,
-    CONTENTS_CHUNKS,
-    CONTENTS_MIN_PARTS,
     EXPLANATION_CHARS,
     LIST_ITEMS,
     MAX_TABLE_ROWS,
@@ -37,6 +34,8 @@ from ..tuning import (
     SOFT_MISSING_COST,
     TIE_MARGIN,
 )
+from .outline import OVERVIEW_RE, asks_structure, overview_answer
+from .passages import citation, enumerated_count, list_after, with_antecedent
 from .query import Query
 from .textsum import sum_line
 
@@ -44,25 +43,8 @@ NOT_FOUND = "报告中没有找到能回答这个问题的内容。"
 NOT_FOUND_EN = "The report does not answer this question."
 NO_TERMS = "请提一个与报告内容相关的具体问题，例如：哪些公司接入了文心一言？"
 
-_OVERVIEW_RE = re.compile(
-    r"报告|讲|内容|概要|摘要|总结|大纲|结构|目录|部分|章节|overview|summary|summari[sz]e|about|outline|"
-    r"\breport\b|sections?|chapters?|structure", re.I
-)
 # a question that asks how many ("包含几个要点", "how many steps")
 _COUNT_Q_RE = re.compile(r"(?:几|多少)(?:个|条|点|项|种|步|类|方面|要点)|how many", re.I)
-# words for a report's parts: "这份报告分几个部分" asks for its outline, not for the word 部分
-_STRUCTURE_WORDS = frozenset({"部分", "章节", "章", "节", "板块", "结构", "目录", "大纲", "框架", "篇幅",
-                              "section", "sections", "chapter", "chapters", "part", "parts",
-                              "outline", "structure"})
-_ABOUT_REPORT_RE = re.compile(r"报告|研报|这篇|本文|全文|文章|\breport\b", re.I)
-
-
-def asks_structure(query: Query) -> bool:
-    """"这份报告分几个部分": the report's parts are asked, whatever a table's cells say of 部分."""
-    return any(t.text in _STRUCTURE_WORDS for t in query.terms) and bool(_ABOUT_REPORT_RE.search(query.question)) \
-        and all(t.text in _STRUCTURE_WORDS or t.soft for t in query.terms)
-
-
 # a date in a passage: 2018年, 3月20日, 4.8 in a 时间 column, 12月
 _DATE_IN_TEXT_RE = re.compile(r"(?:19|20)\d{2}|\d{1,2}月|\d{1,2}日|时间：\d")
 
@@ -98,8 +80,11 @@ _DATE_PART_RE = re.compile(r"\d{1,4}\s*[年月日号]")
 _AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.\-])\d+(?:[.,]\d+)?")
 
 
-def _has_amount(text: str) -> bool:
-    return bool(_AMOUNT_RE.search(_DATE_PART_RE.sub(" ", text)))
+def _has_amount(text: str, given: str = "") -> bool:
+    """Whether ``text`` states an amount other than those the question gives itself ("买JOT
+    100%股权，对价多少钱" is not answered by the title's 100%)."""
+    own = {n.replace(",", "") for n in _AMOUNT_RE.findall(_DATE_PART_RE.sub(" ", given))}
+    return any(n.replace(",", "") not in own for n in _AMOUNT_RE.findall(_DATE_PART_RE.sub(" ", text)))
 
 
 def _term_match(retriever: Retriever, term: Term, norm: str) -> float:
@@ -158,7 +143,7 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             if query.wants_date and not _DATE_IN_TEXT_RE.search(unit.text):
                 blocked = True  # asked "when", and this passage gives no date
                 missing.append("date")
-            if query.wants_amount and not _has_amount(unit.text):
+            if query.wants_amount and not _has_amount(unit.text, query.question):
                 blocked = True  # asked "how much", and this passage gives no amount
                 missing.append("amount")
             semantic = retriever.similarity(unit, vector)
@@ -294,116 +279,11 @@ def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
     return f"{header}：{value}（{rest}）" if rest else f"{header}：{value}"
 
 
-# a contents entry: "01 ● AIGC", "2. AI+游戏 ……… 12", "第三部分 AI+营销"
-_CONTENTS_ENTRY_RE = re.compile(r"^\s*(?:part\s*|第)?0?(\d{1,2})(?:部分|章)?\s*[●•·.、．\s]\s*(\S.{0,40}?)"
-                                r"(?:\s*[.…·]{2,}\s*\d+)?\s*$", re.I)
-
-
-def contents_of(body: str) -> list[str]:
-    """The report's own table of contents in a chunk: a run of lines numbered 1, 2, 3 …"""
-    run: list[str] = []
-    for line in body.split("\n"):
-        m = _CONTENTS_ENTRY_RE.match(line)
-        if m and int(m.group(1)) == len(run) + 1:
-            run.append(m.group(2).strip())
-        elif len(run) >= CONTENTS_MIN_PARTS:
-            break
-        else:
-            run = [m.group(2).strip()] if m and int(m.group(1)) == 1 else []
-    return run if len(run) >= CONTENTS_MIN_PARTS else []
-
-
-def overview_answer(retriever: Retriever, asked: str) -> Answer:
-    """What the report is about: its parts and their headings, each part cited."""
-    lines: list[str] = []
-    citations: list[Citation] = []
-    by_source: dict[str, list[StoredChunk]] = {}
-    for c in retriever.chunks:
-        by_source.setdefault(c.source, []).append(c)
-    for source, chunks in by_source.items():
-        parts: dict[str, list[str]] = {}
-        first: dict[str, StoredChunk] = {}
-        for c in chunks:
-            part, _, heading = c.section.partition(SEP)
-            first.setdefault(part, c)
-            headings = parts.setdefault(part, [])
-            if heading and heading not in headings:
-                headings.append(heading)
-        if len(by_source) > 1:
-            lines.append(f"{source}：")
-        # the report's own contents first: its parts as the report names them
-        for c in chunks[:CONTENTS_CHUNKS]:
-            entries = contents_of(c.body)
-            if entries:
-                n = len(citations) + 1
-                citations.append(citation(n, c, "\n".join(entries)))
-                lines.append(f"- 目录：{'；'.join(entries)} [{n}]")
-                break
-        for part, headings in parts.items():
-            n = len(citations) + 1
-            c = first[part]
-            citations.append(citation(n, c, c.body.split("\n")[0]))
-            lines.append(f"- {part}" + (f"：{'；'.join(headings)}" if headings else "") + f" [{n}]")
-    return Answer("报告的结构（各部分与小节）：\n" + "\n".join(lines), True, citations, asked)
-
-
-def _list_after(retriever: Retriever, unit: Unit, limit: int = LIST_ITEMS) -> list[str]:
-    """The list a lead-in sentence announces ("体现在四个方面：" and the lines after it)."""
-    if not unit.text.rstrip().endswith(("：", ":")) or unit.pair:
-        return []
-    lines = unit.chunk.body.split("\n")
-    at = next((i for i, line in enumerate(lines) if line.rstrip().endswith(unit.text.rstrip())), None)
-    if at is None:
-        return []
-    items = lines[at + 1:at + 1 + limit]
-    if len(items) < limit:  # the list may go on in the next chunk of the same section
-        chunks = retriever.chunks  # in report order, file by file
-        pos = retriever.position[unit.chunk.id]
-        nxt = chunks[pos + 1] if pos + 1 < len(chunks) else None
-        if nxt and nxt.source == unit.chunk.source and nxt.section == unit.chunk.section \
-                and nxt.kind == "text":
-            items += nxt.body.split("\n")[:limit - len(items)]
-    return [i for i in items if i.strip()]
-
-
-# the marks of an enumerated list, each in its own numbering: ①②…, 1. 2., （1）（2）, 一、二、
-_ITEM_MARKS = ("①②③④⑤⑥⑦⑧⑨⑩", "一二三四五六七八九十")
-_ITEM_NUMBER_RE = re.compile(r"^\s*[（(]?(\d{1,2})[)）.、．]")
-
-
-def _item_number(line: str) -> int | None:
-    m = _ITEM_NUMBER_RE.match(line)
-    if m:
-        return int(m.group(1))
-    head = line.strip()[:2]
-    for marks in _ITEM_MARKS:
-        if head[:1] in marks and (marks is _ITEM_MARKS[0] or head[1:2] in "、．."):
-            return marks.index(head[0]) + 1
-    return None
-
-
-def enumerated_count(items: list[str]) -> int:
-    """How many items an announced list has when they are numbered 1, 2, 3 … from the first
-    (① … ⑥ → 6); 0 when they are not numbered, so a count is never guessed from loose lines."""
-    n = 0
-    for item in items:
-        if _item_number(item) != n + 1:
-            break
-        n += 1
-    return n if n >= 2 else 0
-
-
-def citation(n: int, chunk: StoredChunk, quote: str) -> Citation:
-    return Citation(n=n, source=chunk.source, section=chunk.section, page=chunk.page,
-                    quote=quote, kind=chunk.kind, table=chunk.table, row=chunk.row,
-                    row_no=chunk.row_no)
-
-
 def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                       similarity: dict[str, float] | None = None, vector=None) -> Answer:
     asked = query.asked
     if not query.terms or asks_structure(query):
-        if _OVERVIEW_RE.search(query.question):
+        if OVERVIEW_RE.search(query.question):
             return overview_answer(retriever, asked)
         return Answer(NO_TERMS, False, [], asked)
     weighted = _weights(retriever, query)
@@ -419,12 +299,13 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
     for s in chosen:
         cid = s.unit.chunk.id
         n = numbers.setdefault(cid, len(numbers) + 1)
-        quotes.setdefault(cid, []).append(s.unit.text)
         if s.unit.chunk.kind == "row":
+            quotes.setdefault(cid, []).append(s.unit.text)
             text = _row_text(s.unit, weighted)
         else:
-            text = s.unit.text
-            items = _list_after(retriever, s.unit)
+            text = with_antecedent(s.unit)
+            quotes.setdefault(cid, []).append(text)
+            items = list_after(retriever, s.unit)
             if items:
                 count = enumerated_count(items)
                 # a list as long as the lines shown may go on: its length is not known
@@ -454,7 +335,7 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
     body = sum_line(query.question, "。".join(s.unit.text for s in chosen), query.english) + body
     if query.notes:
         body += "\n（" + "；".join(query.notes) + "）"
-    return Answer(body, True, citations, asked)
+    return Answer(body, True, citations, asked, kind="quote")
 
 
 def not_found_text(retriever: Retriever, query: Query, scored: list[Scored]) -> str:

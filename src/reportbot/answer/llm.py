@@ -54,7 +54,7 @@ def model_failure(exc: Exception) -> str:
 def fallback(offline: Answer, reason: str) -> Answer:
     """The extractive answer, marked as given because the chat model failed."""
     return Answer(MODEL_FAILED.format(reason=reason) + offline.text, offline.found,
-                  offline.citations, offline.question)
+                  offline.citations, offline.question, kind=offline.kind)
 
 
 def llm_messages(query: Query, chunks: list[StoredChunk], history) -> list[tuple[str, str]]:
@@ -97,14 +97,14 @@ def llm_answer(text: str, query: Query, chunks: list[StoredChunk], offline: Answ
         if not re.sub(r"[\s\[\]\d。，,.]+", "", text):
             return offline  # markers only: the extractive answer says it with real quotes
         # what is shown is the report's own answer, so it is found exactly when that one is
-        return Answer(UNVERIFIED + offline.text, offline.found, offline.citations, asked)
+        return Answer(UNVERIFIED + offline.text, offline.found, offline.citations, asked, kind=offline.kind)
     body = checked.text
     if checked.dropped:
         body += f"\n（已删去{len(checked.dropped)}句在报告中找不到依据的内容）"
     # then the report's own words for it: a small model's true sentences can leave out the
     # fact asked for, and the extract never does; one citation list serves both
     extract, citations = _append_extract(offline, checked.citations)
-    return Answer(f"{body}\n报告原文：\n{extract}", True, citations, asked)
+    return Answer(f"{body}\n报告原文：\n{extract}", True, citations, asked, kind=offline.kind or "quote")
 
 
 def _append_extract(offline: Answer, citations: list) -> tuple[str, list]:

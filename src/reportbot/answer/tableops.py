@@ -17,7 +17,12 @@ import numpy as np
 from ..documents.tables import Table
 from ..index.tablesearch import TableSearch, forms
 from ..language.terms import Term, contains, normalize
-from ..tuning import NAME_CELL_CHARS, TABLE_GROUP_MARGIN, TABLE_MIN_SCORE, TABLE_TERM_COVERAGE
+from ..tuning import (
+    NAME_CELL_CHARS,
+    TABLE_GROUP_MARGIN,
+    TABLE_MIN_SCORE,
+    TABLE_TERM_COVERAGE,
+)
 from .conditions import MISSING_RE, SIGN_RE, filter_test
 from .query import Query
 

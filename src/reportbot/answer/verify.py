@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..index.records import StoredChunk
 from ..language.terms import normalize
 from ..models import Citation
-from .extractive import citation
+from .passages import citation
 
 _MARKER_RE = re.compile(r"\s*\[(\d+)\]")
 _SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?(?:\s*\[\d+\])*")

@@ -139,7 +139,7 @@ def evaluate(bot, items: list[dict], sources=None) -> EvalResult:
         except Exception as exc:  # noqa: BLE001 - a crash is a wrong answer, counted as such
             row.update(answer="", found=False, correct=False, error=f"{type(exc).__name__}: {exc}")
         else:
-            row.update(answer=answer.text, found=answer.found,
+            row.update(answer=answer.text, found=answer.found, kind=answer.kind,
                        correct=answer_correct(item, answer.text, answer.found))
         result.rows.append(row)
     return result

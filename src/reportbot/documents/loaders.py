@@ -9,7 +9,14 @@ from pathlib import Path
 from . import ocr
 from .charfold import fix_radicals, normalize_text  # noqa: F401 - fix_radicals is public API
 from .corpus import SUPPORTED
-from .limits import Budget, LimitExceeded, Limits, check_inflated, check_pages, check_size
+from .limits import (
+    Budget,
+    LimitExceeded,
+    Limits,
+    check_inflated,
+    check_pages,
+    check_size,
+)
 
 
 class LoadError(Exception):

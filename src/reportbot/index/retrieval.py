@@ -64,6 +64,7 @@ class Retriever:
         brokers |= {b.removesuffix("证券") for b in brokers if len(b.removesuffix("证券")) >= 2}
         return Tokenizer(set(view.names) | brokers, view.attributes, expand=self.expand,
                          aliases=view.aliases.words(), metrics=view.metrics, known=self.stats.known,
+                         df=self.stats.df,
                          companies=_companies(view.tables))
 
     def _adopt(self, view: View) -> None:

@@ -18,7 +18,11 @@ from urllib.parse import urlparse
 from ..config import Settings, resolve_model
 from ..documents.parse import PARSER_VERSION, Chunk
 from ..documents.units import embed_text, unit_id, units_of
-from ..tuning import BYTES_PER_CHUNK_MIN_SAMPLE, DEFAULT_BYTES_PER_CHUNK, FREE_SPACE_MARGIN
+from ..tuning import (
+    BYTES_PER_CHUNK_MIN_SAMPLE,
+    DEFAULT_BYTES_PER_CHUNK,
+    FREE_SPACE_MARGIN,
+)
 from . import folders
 from .errors import DiskFull, guard
 from .records import PAGE, StoredChunk, from_record, get_all, record_metadata, text_sha
@@ -77,7 +81,9 @@ class Index:
 
     @guard
     def __init__(self, settings: Settings):
-        from chromadb.utils.embedding_functions import SentenceTransformerEmbeddingFunction
+        from chromadb.utils.embedding_functions import (
+            SentenceTransformerEmbeddingFunction,
+        )
 
         self.settings = settings
         self.root = Path(settings.index_dir)  # the local index folder (or a read-only one's copy)

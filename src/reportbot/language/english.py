@@ -127,3 +127,14 @@ def _dictionary_terms(question: str, words: list, spans: list[tuple[int, int]],
             spans.append((run[i].start(), run[j - 1].end()))
         run = []
     return out
+
+
+@lru_cache(maxsize=1)
+def _headwords() -> frozenset[str]:
+    index, _ = cedict.reverse_index(_stem)
+    return frozenset(w for forms in index.values() for w in forms)
+
+
+def dictionary_word(word: str) -> bool:
+    """Whether CC-CEDICT has ``word`` (simplified) as a headword: 对价 is a word, 是用 is not."""
+    return word in _headwords()

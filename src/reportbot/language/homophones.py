@@ -1,5 +1,6 @@
-"""Names typed by sound: a pinyin input method offers every character of a syllable, so a
-user who means 华策 may send 华测 (both huá cè). A name the report lacks that sounds, syllable
+"""Names typed by sound or cut short. A pinyin input method offers every character of a
+syllable, so a user who means 华策 may send 华测 (both huá cè); and a company is called by
+characters of its name in order (蓝标 for 蓝色光标, as the market says). A name the report lacks that sounds, syllable
 for syllable, like exactly one name the report has is read as that name — and the answer says
 so. The readings come from pypinyin's character table (every reading of a heteronym: 行 is
 xing, hang and heng), tones dropped, since input methods are typed without them.
@@ -46,3 +47,18 @@ class Homophones:
             return None
         found = [n for n in self._by_length.get(len(typed), ()) if _sounds_alike(typed, n)]
         return found[0] if len(found) == 1 else None
+
+
+def abbreviation_of(typed: str, companies: Iterable[str]) -> str | None:
+    """The one company whose name holds ``typed``'s characters in order, starting with its
+    first (蓝标 → 蓝色光标), or None (none, or more than one)."""
+    if not 2 <= len(typed) <= 3 or not all(CJK_RE.match(c) for c in typed):
+        return None
+
+    def holds(name: str) -> bool:
+        if len(name) <= len(typed) or name[0] != typed[0]:
+            return False
+        rest = iter(name[1:])
+        return all(c in rest for c in typed[1:])
+    found = sorted({n for n in companies if holds(n)})
+    return found[0] if len(found) == 1 else None

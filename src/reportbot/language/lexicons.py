@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -129,3 +130,17 @@ class Aliases:
 
     def __contains__(self, name: str) -> bool:
         return normalize(name) in self._groups
+
+
+# "一年平均换手几次" for the table's 年均换手次数: an average per period spelled out is the
+# contraction reports print (年均, 月均, 日均, 周均)
+_SPELLED_AVERAGE_RE = re.compile(r"(?:一|每)(年|月|日|天|周)(?:的)?平均|平均每(年|月|日|天|周)")
+_PERIOD_CHAR = {"天": "日"}
+
+
+def contracted(text: str) -> str:
+    """``text`` with spelled-out averages per period in their contracted form (一年平均 → 年均)."""
+    def short(m: re.Match) -> str:
+        period = m.group(1) or m.group(2)
+        return _PERIOD_CHAR.get(period, period) + "均"
+    return _SPELLED_AVERAGE_RE.sub(short, text)

@@ -13,9 +13,9 @@ from pathlib import Path
 import jieba
 import jieba.posseg
 
-from ..tuning import NAME_SUFFIX_NAMES
-from .english import english_terms
-from .homophones import Homophones
+from ..tuning import NAME_SUFFIX_NAMES, REPORT_WORD_COHESION, REPORT_WORD_MIN_DF
+from .english import dictionary_word, english_terms
+from .homophones import Homophones, abbreviation_of
 from .scripts import simplified
 from .terms import METRIC_RE, Term, has_cjk, is_mostly_latin, normalize
 
@@ -156,11 +156,13 @@ class Tokenizer:
     def __init__(self, names: Iterable[str] = (), attributes: Iterable[str] = (),
                  expand: Callable[[str], tuple[str, ...]] = _no_expansion,
                  aliases: Iterable[str] = (), metrics: Iterable[str] = (),
-                 known: Callable[[str], bool] | None = None, companies: Iterable[str] = ()):
+                 known: Callable[[str], bool] | None = None, companies: Iterable[str] = (),
+                 df: Callable[[str], int] | None = None):
         self.jieba = _default_tokenizer()
         self.general_freq = dict(self.jieba.FREQ)  # before the report's words are added
         self.expand = expand
         self.known = known
+        self.df = df  # in how many of the report's passages a word stands
         self.aliases = {normalize(a) for a in aliases}
         self.metrics = {normalize(m) for m in metrics}
         names = set(names) | {a for a in aliases if has_cjk(a)}
@@ -173,6 +175,7 @@ class Tokenizer:
         self.pos = _POSTokenizer(self.jieba)
         self._homophones: Homophones | None = None  # built when a question first needs it
         # the endings listed companies' names share (科技, 网络): nouns in general Chinese
+        self.companies = {normalize(c) for c in companies if has_cjk(c)}
         self.name_suffixes = {end for end in name_suffixes({normalize(c) for c in companies})
                               if jieba.posseg.dt.word_tag_tab.get(end, "n").startswith("n")}
 
@@ -250,8 +253,9 @@ class Tokenizer:
                 # a noun right after 哪些/什么 names the kind of answer wanted (哪些领域,
                 # 哪家公司): the report need not use that word, so it may be missing
                 predicate = flag in _SOFT_POS
-                soft = predicate or (after_question_word and flag.startswith("n"))
-                after_question_word = False
+                # "哪两个因子": the count after a question word is how many answers are wanted
+                soft = predicate or (after_question_word and flag.startswith(("n", "m")))
+                after_question_word = after_question_word and flag.startswith("m")
                 t = normalize(w)
                 alias = t in self.aliases
                 # a name: one the report has (its table cells, quoted names, aliases), or a
@@ -263,10 +267,51 @@ class Tokenizer:
                 seen.setdefault(t, Term(t, 0.5 if predicate else 1.0, soft and not role,
                                         kind=kind, alts=self.expand(w), exact=flag == "nz" or alias,
                                         role=role))
-        terms = [self._unknown_name(t, words_seen) for t in seen.values()]
+        seen = {text: self._unknown_name(t, words_seen) for text, t in seen.items()}
+        for t in self._rejoined(words_seen):
+            for piece, term in list(seen.items()):  # 频择 of 日/频择/时: a piece of the cut
+                if len(piece) == 2 and piece != t.text and self._fragment(piece) and \
+                        (piece.startswith(t.text[-1]) or piece.endswith(t.text[0])):
+                    seen[piece] = replace(term, soft=True, role="", kind="")
+                    if term.role == "entity":  # 股标 read as a name: the word rejoined (标普) is it
+                        t = replace(t, role="entity", kind="entity", exact=True)
+            seen.setdefault(t.text, t)
+        terms = list(seen.values())
         terms = self._translated(terms)
         terms = self._suffixed_names(terms, words_seen)
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
+
+    def _rejoined(self, words: list[tuple[str, str]]) -> list[Term]:
+        """"对价多少钱": jieba's dictionary lacks 对价 and cuts it into 对 / 价, which no term
+        keeps. Two single characters in a row that the report uses together, and that make a
+        word of CC-CEDICT's or one the report writes far more together than apart, are that
+        word (是/用 make none)."""
+        if self.known is None:
+            return []
+        out = []
+        for (a, _), (b, _) in zip(words, words[1:]):
+            # 对 / 价, or 对 / 价是 (a pair jieba's HMM guessed, which no dictionary has)
+            if not (a and b and (len(a) == 1 or self._fragment(a)) and (len(b) == 1 or self._fragment(b))):
+                continue
+            pair = normalize(a[-1] + b[0])
+            if has_cjk(pair) and len(pair) == 2 and pair not in STOPWORDS and not _is_question_word(pair) \
+                    and self.known(pair) and (dictionary_word(pair) or self._report_word(pair)):
+                out.append(Term(pair, 1.0, alts=self.expand(pair)))
+        return out
+
+    def _report_word(self, pair: str) -> bool:
+        """A pair of characters the report writes together far more than apart (日频, 择时 in
+        a 金工 report): its own word, whatever jieba's dictionary lacks."""
+        if self.df is None:
+            return False
+        together = self.df(pair)
+        return together >= REPORT_WORD_MIN_DF and \
+            together >= REPORT_WORD_COHESION * min(self.df(pair[0]), self.df(pair[1]))
+
+    def _fragment(self, word: str) -> bool:
+        """A word jieba's HMM made up (in neither its dictionary nor CC-CEDICT: 价是 of
+        对价是): a piece of the cut, not a word of the question's."""
+        return len(word) == 2 and has_cjk(word) and word not in self.general_freq and not dictionary_word(word)
 
     def _suffixed_names(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
         """"斑马科技的总市值", "大象科技接入了…": a word the report does not know before an
@@ -291,17 +336,22 @@ class Tokenizer:
 
     def sound_alike_names(self, terms: list[Term]) -> dict[str, str]:
         """Names the question gives that the report lacks, each to the one report name it
-        sounds like (华测 → 华策: a pinyin input method's slip)."""
+        sounds like (华测 → 华策: a pinyin input method's slip) or, for a company, cuts short
+        (蓝标 → 蓝色光标)."""
         if self.known is None:
             return {}
         if self._homophones is None:
             self._homophones = Homophones(self.names | self.aliases)
         out = {}
         for t in terms:
-            if t.role == "entity" and has_cjk(t.text) and not any(self.known(f) for f in t.forms):
-                name = self._homophones.name_for(t.text)
-                if name:
-                    out[t.text] = name
+            if not has_cjk(t.text) or any(self.known(f) for f in t.forms):
+                continue
+            name = self._homophones.name_for(t.text) if t.role == "entity" else None
+            # a short name the report never writes, or a piece jieba guessed (蓝标): a company's
+            name = name or ((t.role == "entity" or self._fragment(t.text))
+                            and abbreviation_of(t.text, self.companies)) or None
+            if name:
+                out[t.text] = name
         return out
 
     def absent_beside_known(self, terms: list[Term]) -> list[Term]:
