@@ -41,3 +41,9 @@ def test_matching_keeps_a_minus_sign_and_drops_quotes():
     assert normalize("净支持率为-16.6%") == "净支持率为-16.6%"
     assert normalize("“水中行舟”因子") == "水中行舟因子"
     assert normalize("GPT-4") == "gpt4"
+
+
+def test_a_name_spelled_in_pinyin_is_the_reports_name(bot):
+    answer = bot.ask("What is Jiecheng's market cap?")
+    assert answer.found and "195" in answer.text and "捷成" in answer.text
+    assert not bot.ask("What is Zhangsan's market cap?").found  # spells no name of the report

@@ -102,3 +102,13 @@ def test_spelled_out_averages_and_words_jieba_cuts_apart(bot):
     terms = {t.text for t in bot.retriever.tokenizer.terms("对价大概多少钱")}
     assert {"是用", "用哪"}.isdisjoint({t.text for t in bot.retriever.tokenizer.terms("是用哪两个")})
     assert "对价" not in terms or bot.retriever.stats.known("对价")  # only a word the report uses
+
+
+def test_an_exchange_by_its_chinese_name_filters_the_codes(bot):
+    answer = bot.ask("营销那张表里有几家是沪市的？")
+    assert answer.found and "共2个" in answer.text and "三人行" in answer.text and "蓝色光标" not in answer.text
+
+
+def test_how_many_hundred_millions_is_a_value_not_a_count(bot):
+    answer = bot.ask("华凯易佰2023年净利润预测几个亿？")
+    assert answer.found and "共" not in answer.text.split("\n")[0]

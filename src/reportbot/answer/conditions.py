@@ -33,7 +33,8 @@ _GREATER = ("超过", "高于", "大于", "多于", "不低于", "不少于", "�
 _INCLUSIVE = ("不低于", "不少于", "至少", "at least", "不超过", "不高于", "至多", "at most", "及以上", "及以下")
 _PREFIX_RE = re.compile(r"(\d{1,6})\s*(?:开头|打头|起头)|(?:以|starting with|starts with|begin(?:s|ning)? with)\s*(\d{1,6})",
                         re.I)
-_SUFFIX_RE = re.compile(r"(?<![\d.])(\.?(?:SH|SZ|BJ|HK))\b|(?:上交所|上海|shanghai)|(?:深交所|深圳|shenzhen)", re.I)
+_SUFFIX_RE = re.compile(r"(?<![\d.])(\.?(?:SH|SZ|BJ|HK))\b|(?:上交所|上海|沪市|shanghai)|(?:深交所|深圳|深市|shenzhen)",
+                        re.I)
 SIGN_RE = re.compile(r"(?P<neg>为负|负值|负数|是负的|负的|小于零|低于零|亏损的|negative)"
                       r"|(?P<pos>为正|正值|正数|是正的|正的|大于零|盈利的|positive)", re.I)
 MISSING_RE = re.compile(r"没写|没有写|没给|没有给|未给|未写|未披露|没披露|缺少?|空着|为空|空白|没有数据|没列|"
@@ -78,7 +79,8 @@ def filter_test(p: Plan, text: str, with_column) -> bool:
         return _code_column(p)
     if m := _SUFFIX_RE.search(text):
         word = m.group(0).lower()
-        market = "SH" if ("sh" in word or "上" in word) else "SZ" if ("sz" in word or "深" in word) else \
+        shanghai = "sh" in word or "上" in word or "沪" in word
+        market = "SH" if shanghai else "SZ" if ("sz" in word or "深" in word) else \
             word.strip(".").upper()
         p.test = ("suffix", market)
         return _code_column(p)

@@ -127,9 +127,10 @@ def _read(retriever: Retriever, asked: str) -> Query:
         return query
     question = contracted(reading_form(asked))
     for typed, name in slips.items():
-        question = question.replace(typed, name)
+        question = re.sub(re.escape(typed), name, question, flags=re.IGNORECASE)
     fixed = _read_as_typed(retriever, asked, question)
-    fixed.notes[:0] = [f"“{typed}”按“{name}”理解" for typed, name in slips.items()]
+    fixed.notes[:0] = [f"“{typed}” read as {name}" if fixed.english else f"“{typed}”按“{name}”理解"
+                       for typed, name in slips.items()]
     return fixed
 
 

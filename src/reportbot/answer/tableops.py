@@ -26,8 +26,9 @@ from ..tuning import (
 from .conditions import MISSING_RE, SIGN_RE, filter_test
 from .query import Query
 
+# "那几家的市值" is no count, nor "几个亿" (an amount in 亿)
 _COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
-                       r"(?!的)|how many|number of", re.I)  # "那几家的市值" is no count
+                       r"(?![的亿万千百])|how many|number of", re.I)
 _SUM_RE = re.compile(r"合计|总和|加起来|加总|之和|\btotal\b|\bsum\b", re.I)
 _AVG_RE = re.compile(r"平均|均值|\baverage\b|\bmean\b", re.I)
 _TOP_N_RE = re.compile(r"前([一二三四五六七八九十两\d]+)(?:名|家|个|位|只)?|top\s*(\d+)", re.I)

@@ -21,6 +21,19 @@ def _readings(char: str) -> frozenset[str]:
     return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
+PINYIN_NAME_CHARS = 4  # names spelled in pinyin are short ones (Huace, Jiecheng); longer are translated
+
+
+def _spellings(name: str) -> set[str]:
+    """Every toneless pinyin spelling of ``name`` (each reading of a heteronym)."""
+    out = {""}
+    for c in name:
+        out = {s + r for s in out for r in _readings(c)}
+        if len(out) > 16:  # a name of many heteronyms: too ambiguous to spell
+            return set()
+    return out
+
+
 def _sounds_alike(typed: str, name: str) -> bool:
     """Same length, every syllable shared, at least one character the same (two names that
     merely sound alike in every character are two names, not a slip of the keyboard)."""
@@ -40,6 +53,19 @@ class Homophones:
             if len(n) >= 2 and all(CJK_RE.match(c) for c in n):
                 by_length.setdefault(len(n), set()).add(n)
         self._by_length = {k: sorted(v) for k, v in by_length.items()}
+        self._by_pinyin: dict[str, set[str]] | None = None  # built when an English question needs it
+
+    def name_for_pinyin(self, word: str) -> str | None:
+        """The one name spelled ``word`` in toneless pinyin (huace → 华策), or None."""
+        if self._by_pinyin is None:
+            self._by_pinyin = {}
+            for names in self._by_length.values():
+                for n in names:
+                    if len(n) <= PINYIN_NAME_CHARS:
+                        for spelled in _spellings(n):
+                            self._by_pinyin.setdefault(spelled, set()).add(n)
+        found = self._by_pinyin.get(word.lower().replace(" ", "").replace("-", ""), set())
+        return next(iter(found)) if len(found) == 1 else None
 
     def name_for(self, typed: str) -> str | None:
         """The one name ``typed`` sounds like, or None (none, or more than one)."""

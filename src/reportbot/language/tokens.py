@@ -344,7 +344,12 @@ class Tokenizer:
             self._homophones = Homophones(self.names | self.aliases)
         out = {}
         for t in terms:
-            if not has_cjk(t.text) or any(self.known(f) for f in t.forms):
+            if any(self.known(f) for f in t.forms):
+                continue
+            if not has_cjk(t.text):  # "Huace's market cap": a name spelled in pinyin
+                name = self._homophones.name_for_pinyin(t.text) if t.role == "entity" and t.text.isalpha() else None
+                if name:
+                    out[t.text] = name
                 continue
             name = self._homophones.name_for(t.text) if t.role == "entity" else None
             # a short name the report never writes, or a piece jieba guessed (蓝标): a company's
