@@ -112,3 +112,20 @@ def test_an_exchange_by_its_chinese_name_filters_the_codes(bot):
 def test_how_many_hundred_millions_is_a_value_not_a_count(bot):
     answer = bot.ask("华凯易佰2023年净利润预测几个亿？")
     assert answer.found and "共" not in answer.text.split("\n")[0]
+
+
+def test_a_measure_the_report_never_gives_is_refused_by_name(bot):
+    answer = bot.ask("光线传媒的ROE是多少？")
+    assert not answer.found and "roe" in answer.text.lower()
+
+
+def test_a_measure_word_after_a_pointer_names_nothing(bot):
+    answer = bot.ask("AI+营销那张表的PE平均是多少？")
+    assert answer.found and "平均" in answer.text and "张表" not in answer.text
+
+
+def test_the_disclaimer_answers_only_questions_about_it(bot):
+    answer = bot.ask("这份报告的结论是什么？")
+    assert "仅供参考" not in answer.text
+    legal = bot.ask("报告的免责声明说了什么？")
+    assert legal.found and any("免责声明" in c.section for c in legal.citations)

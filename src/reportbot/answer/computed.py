@@ -283,7 +283,10 @@ def _aggregate(p: Plan, cite: _Cites):
     total = sum(values) / scale
     result = total if p.op == "sum" else total / len(values)
     word = "合计" if p.op == "sum" else "平均"
-    text = f"{len(rows)}个的{label}{word}为{result:.2f}{unit}。\n依据：" + _value_list(rows, p, cite)
+    # the rows by name when the question named them, else the table and how many
+    named = sum(len(v) for v in p.mentioned.values()) == len(rows)
+    whose = "、".join(r.label for r in rows) if named and len(rows) <= 4 else f"{_where(p)}中{len(rows)}个"
+    text = f"{whose}的{label}{word}为{result:.2f}{unit}。\n依据：" + _value_list(rows, p, cite)
     return text, True
 
 

@@ -188,6 +188,11 @@ def _merit(s: Scored) -> float:
     return MERIT_COVERAGE * s.coverage + MERIT_BODY * s.body + MERIT_SEMANTIC * s.semantic
 
 
+# the legal pages every report ends with, by their headings (not 盈利预测与投资评级, a section of
+# the analysis) — and a question about them, which may ask of the rating scale
+_LEGAL_SECTION_RE = re.compile(r"免责|声明|承诺|信息披露|版权|评级说明|评级标准|评级体系|disclaim|disclosure|"
+                               r"certification|copyright", re.I)
+_LEGAL_RE = re.compile(r"免责|声明|承诺|披露|版权|评级|disclaim|disclosure|certification|copyright", re.I)
 MEANING_RE = re.compile(r"什么意思|啥意思|意思是|含义|定义|指的是|是指什么|指什么|怎么理解|\bmeans?\b|meaning|"
                          r"definition|defined", re.I)
 # what follows a word that it explains: "推荐：预计6个月内…", "X是指…", "X即…"
@@ -213,6 +218,11 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     # best coverage first, what the unit's own text covers counting a little extra; then
     # higher-ranked chunks, then single sentences over pairs
     # "“推荐”评级是啥意思": the passage that explains the word comes before one that only uses it
+    # the disclaimer's boilerplate ("观点、结论和建议仅供参考") answers only a question about it
+    if not _LEGAL_RE.search(query.question):
+        ok = [s for s in ok if not _LEGAL_SECTION_RE.search(section_title(s.unit.chunk.section))]
+        if not ok:
+            return [], scored
     meaning = bool(MEANING_RE.search(query.question))
     ok.sort(key=lambda s: (meaning and not _explains(s.unit, query.terms), -round(_merit(s), 6), s.rank,
                            s.unit.pair, s.unit.pos))
@@ -359,6 +369,8 @@ def not_found_text(retriever: Retriever, query: Query, scored: list[Scored]) -> 
         names = "、".join(f"“{t.text}”" for t in keys[:4])
         return base + (f" It mentions {names}, but never together." if english
                        else f"报告提到了{names}，但没有一处同时讲到它们。")
+    if not _LEGAL_RE.search(query.question):
+        scored = [s for s in scored if not _LEGAL_SECTION_RE.search(section_title(s.unit.chunk.section))]
     if scored:
         best = max(scored, key=lambda s: s.coverage)
         where = section_title(best.unit.chunk.section)

@@ -53,6 +53,7 @@ _SOFT_POS = ("v", "a", "ad", "vd", "f")
 
 
 _ANSWER_TYPE_CUES = {"什么", "哪些", "多少", "几", "何种", "哪", "什么样"}
+_DEMONSTRATIVES = {"那", "这", "哪", "每", "各", "该", "此", "本", "某"}
 _HOW_MUCH = {"多长", "多长时间", "多久", "多大", "多高", "多远", "多少倍", "多少钱", "多少次", "几倍"}
 
 
@@ -308,6 +309,13 @@ class Tokenizer:
         return together >= REPORT_WORD_MIN_DF and \
             together >= REPORT_WORD_COHESION * min(self.df(pair[0]), self.df(pair[1]))
 
+    def _classifier_phrase(self, word: str, words: list[tuple[str, str]]) -> bool:
+        """"那张表", "这份报告": a guessed word after 那/这/哪/每 that opens with a measure word
+        (张, 份, 篇, 家) is that measure word and a noun — it points at a thing, names nothing."""
+        if not self._fragment(word) or jieba.posseg.dt.word_tag_tab.get(word[0]) != "q":
+            return False
+        return any(w == word and i and words[i - 1][0] in _DEMONSTRATIVES for i, (w, _) in enumerate(words))
+
     def _fragment(self, word: str) -> bool:
         """A word jieba's HMM made up (in neither its dictionary nor CC-CEDICT: 价是 of
         对价是): a piece of the cut, not a word of the question's."""
@@ -385,9 +393,11 @@ class Tokenizer:
                     for t in terms)
         if not named:
             return terms
+        # a measure's abbreviation (ROE, EPS) is asked of the name, not a translation
         return [replace(t, role="", kind="", soft=True)
                 if t.text.isascii() and not t.text[:1].isdigit() and t.role == "entity"
-                and not any(self.known(f) for f in t.forms) else t for t in terms]
+                and not self.is_metric(t.text) and not any(self.known(f) for f in t.forms) else t
+                for t in terms]
 
     def _unknown_subjects(self, words: list[tuple[str, str]], have: set[str]) -> list[Term]:
         """"快手的市值", "拼多多的PE": jieba may cut a name it does not know into single
@@ -410,6 +420,8 @@ class Tokenizer:
             subject = normalize("".join(parts))
             if len(subject) < 2 or any(subject in h for h in have):
                 continue  # already a term of its own
+            if j >= 0 and words[j][0] in _DEMONSTRATIVES and jieba.posseg.dt.word_tag_tab.get(subject[0]) == "q":
+                continue  # "那张表的PE": a measure word and a noun point at a thing already named
             if not self.known(subject) and any(
                     len(p) >= 2 and (self.known(normalize(p)) or any(self.known(a) for a in self.expand(p)))
                     for p in parts):
@@ -440,6 +452,8 @@ class Tokenizer:
             return term
         if _filler(term.text, next((f for w, f in words if w == term.text), "")):
             return term
+        if self._classifier_phrase(term.text, words):
+            return replace(term, soft=True)
         rare = self.general_freq.get(term.text, 0) < RARE_WORD_FREQ
         subject = any(w == term.text and self._metric_of(words, i + 1) for i, (w, _) in enumerate(words))
         if rare or subject:
