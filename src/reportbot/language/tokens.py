@@ -13,9 +13,10 @@ from pathlib import Path
 import jieba
 import jieba.posseg
 
-from ..tuning import NAME_SUFFIX_NAMES, REPORT_WORD_COHESION, REPORT_WORD_MIN_DF
-from .english import dictionary_word, english_terms
+from ..tuning import NAME_SUFFIX_NAMES
+from .english import english_terms
 from .homophones import Homophones, abbreviation_of
+from .pieces import classifier_phrase, is_fragment, points_at_a_thing, rejoined_pairs
 from .scripts import simplified
 from .terms import METRIC_RE, Term, has_cjk, is_mostly_latin, normalize
 
@@ -53,7 +54,6 @@ _SOFT_POS = ("v", "a", "ad", "vd", "f")
 
 
 _ANSWER_TYPE_CUES = {"什么", "哪些", "多少", "几", "何种", "哪", "什么样"}
-_DEMONSTRATIVES = {"那", "这", "哪", "每", "各", "该", "此", "本", "某"}
 _HOW_MUCH = {"多长", "多长时间", "多久", "多大", "多高", "多远", "多少倍", "多少钱", "多少次", "几倍"}
 
 
@@ -283,43 +283,15 @@ class Tokenizer:
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
 
     def _rejoined(self, words: list[tuple[str, str]]) -> list[Term]:
-        """"对价多少钱": jieba's dictionary lacks 对价 and cuts it into 对 / 价, which no term
-        keeps. Two single characters in a row that the report uses together, and that make a
-        word of CC-CEDICT's or one the report writes far more together than apart, are that
-        word (是/用 make none)."""
+        """The report's words jieba cut apart in the question (对 / 价, 日 / 频择 / 时)."""
         if self.known is None:
             return []
-        out = []
-        for (a, _), (b, _) in zip(words, words[1:]):
-            # 对 / 价, or 对 / 价是 (a pair jieba's HMM guessed, which no dictionary has)
-            if not (a and b and (len(a) == 1 or self._fragment(a)) and (len(b) == 1 or self._fragment(b))):
-                continue
-            pair = normalize(a[-1] + b[0])
-            if has_cjk(pair) and len(pair) == 2 and pair not in STOPWORDS and not _is_question_word(pair) \
-                    and self.known(pair) and (dictionary_word(pair) or self._report_word(pair)):
-                out.append(Term(pair, 1.0, alts=self.expand(pair)))
-        return out
-
-    def _report_word(self, pair: str) -> bool:
-        """A pair of characters the report writes together far more than apart (日频, 择时 in
-        a 金工 report): its own word, whatever jieba's dictionary lacks."""
-        if self.df is None:
-            return False
-        together = self.df(pair)
-        return together >= REPORT_WORD_MIN_DF and \
-            together >= REPORT_WORD_COHESION * min(self.df(pair[0]), self.df(pair[1]))
-
-    def _classifier_phrase(self, word: str, words: list[tuple[str, str]]) -> bool:
-        """"那张表", "这份报告": a guessed word after 那/这/哪/每 that opens with a measure word
-        (张, 份, 篇, 家) is that measure word and a noun — it points at a thing, names nothing."""
-        if not self._fragment(word) or jieba.posseg.dt.word_tag_tab.get(word[0]) != "q":
-            return False
-        return any(w == word and i and words[i - 1][0] in _DEMONSTRATIVES for i, (w, _) in enumerate(words))
+        pairs = rejoined_pairs(words, self.general_freq, self.known, self.df,
+                               lambda w: w in STOPWORDS or _is_question_word(w))
+        return [Term(pair, 1.0, alts=self.expand(pair)) for pair in pairs]
 
     def _fragment(self, word: str) -> bool:
-        """A word jieba's HMM made up (in neither its dictionary nor CC-CEDICT: 价是 of
-        对价是): a piece of the cut, not a word of the question's."""
-        return len(word) == 2 and has_cjk(word) and word not in self.general_freq and not dictionary_word(word)
+        return is_fragment(word, self.general_freq)
 
     def _suffixed_names(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
         """"斑马科技的总市值", "大象科技接入了…": a word the report does not know before an
@@ -420,7 +392,7 @@ class Tokenizer:
             subject = normalize("".join(parts))
             if len(subject) < 2 or any(subject in h for h in have):
                 continue  # already a term of its own
-            if j >= 0 and words[j][0] in _DEMONSTRATIVES and jieba.posseg.dt.word_tag_tab.get(subject[0]) == "q":
+            if j >= 0 and points_at_a_thing(words[j][0], subject):
                 continue  # "那张表的PE": a measure word and a noun point at a thing already named
             if not self.known(subject) and any(
                     len(p) >= 2 and (self.known(normalize(p)) or any(self.known(a) for a in self.expand(p)))
@@ -452,7 +424,7 @@ class Tokenizer:
             return term
         if _filler(term.text, next((f for w, f in words if w == term.text), "")):
             return term
-        if self._classifier_phrase(term.text, words):
+        if classifier_phrase(term.text, words, self.general_freq):
             return replace(term, soft=True)
         rare = self.general_freq.get(term.text, 0) < RARE_WORD_FREQ
         subject = any(w == term.text and self._metric_of(words, i + 1) for i, (w, _) in enumerate(words))
