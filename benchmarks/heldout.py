@@ -72,8 +72,9 @@ def main() -> int:
 
 
 # the kind of answer each question type asks for: a table operation, the report itself, a quote
+# (a filter asked as "有几家…" is a count of the rows that pass it)
 _EXPECTED = {"para_compare": {"compare"}, "compare": {"compare"}, "para_superlative": {"max", "min"},
-             "superlative": {"max", "min"}, "para_filter": {"filter"}, "filter": {"filter"},
+             "superlative": {"max", "min"}, "para_filter": {"filter", "count"}, "filter": {"filter", "count"},
              "para_count": {"count", "quote"}, "count": {"count", "quote"},
              "para_sum_avg": {"sum", "avg", "quote"}, "about_report": {"about"},
              "unanswerable": {""}}
