@@ -122,7 +122,8 @@ def cover_answer(retriever: Retriever, query: Query) -> Answer | None:
     for t in query.terms:
         if t.soft or t.prior or t.role == "period" or not (t.key or retriever.stats.term_known(t)):
             continue
-        if _of_field(t, field) or _ABOUT_REPORT_RE.fullmatch(t.text) or any(f in said for f in t.forms):
+        if _of_field(t, field) or _ABOUT_REPORT_RE.fullmatch(t.text) or _ASKS_RE.search(t.text) \
+                or any(f in said for f in t.forms):  # 是谁, 什么 ask; they are not asked about
             continue
         return None
     if not lines:
