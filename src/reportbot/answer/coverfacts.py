@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from ..index.records import StoredChunk
 from ..index.retrieval import Retriever
 from ..language.terms import normalize
 from ..models import Answer, Citation
 from ..tuning import COVER_CHUNKS
 from .extractive import MEANING_RE, NOT_FOUND, NOT_FOUND_EN
+from .passages import citation
 from .query import Query
 
 # what is asked of the report, in the order tried; (field, question pattern, label)
@@ -83,13 +83,8 @@ def _cover_citation(retriever: Retriever, source: str, value: str, n: int) -> Ci
         for line in c.body.split("\n"):
             norm = normalize(line)
             if probe and all(p in norm for p in probe[:1]):
-                return _citation(n, c, line.strip())
-    return _citation(n, first[0], first[0].body.split("\n")[0]) if first else None
-
-
-def _citation(n: int, chunk: StoredChunk, quote: str) -> Citation:
-    return Citation(n=n, source=chunk.source, section=chunk.section, page=chunk.page, quote=quote,
-                    kind=chunk.kind, table=chunk.table, row=chunk.row, row_no=chunk.row_no)
+                return citation(n, c, line.strip())
+    return citation(n, first[0], first[0].body.split("\n")[0]) if first else None
 
 
 def cover_answer(retriever: Retriever, query: Query) -> Answer | None:

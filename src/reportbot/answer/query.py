@@ -109,9 +109,7 @@ def without_terms(query: Query, dropped: list[Term]) -> Query:
 def _without_cue_roles(terms: list[Term], text: str) -> list[Term]:
     """Words of an operation cue (垫底, 是负的, 没写) keep their weight for ranking but can
     never block an answer, nor be named as missing from the report."""
-    from .tableops import (
-        OPERATION_CUES,  # tableops reads Query: imported here, not above
-    )
+    from .tableops import OPERATION_CUES  # tableops reads Query: imported here, not above
 
     cues = [normalize(m.group(0)) for rx in OPERATION_CUES for m in rx.finditer(text)]
     return [replace(t, role="", kind="" if t.kind == "entity" else t.kind, soft=True)
@@ -120,12 +118,12 @@ def _without_cue_roles(terms: list[Term], text: str) -> list[Term]:
 
 def _read(retriever: Retriever, asked: str) -> Query:
     """A question on its own: read in simplified characters, dates resolved, terms found."""
-    query = _read_as_typed(retriever, asked, contracted(reading_form(asked)))
+    question = contracted(reading_form(asked))
+    query = _read_as_typed(retriever, asked, question)
     # a name typed by sound (华测 for 华策) is read as the report's name, and the answer says so
     slips = retriever.tokenizer.sound_alike_names(query.terms)
     if not slips:
         return query
-    question = contracted(reading_form(asked))
     for typed, name in slips.items():
         question = re.sub(re.escape(typed), name, question, flags=re.IGNORECASE)
     fixed = _read_as_typed(retriever, asked, question)
