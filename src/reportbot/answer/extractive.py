@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..documents.tables import parse_cell
 from ..index.records import StoredChunk
 from ..index.retrieval import Retriever, Unit, section_title
+from ..language.money import states_money
 from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..models import Answer
 from ..tuning import (
@@ -78,13 +79,22 @@ def _match(retriever: Retriever, term: str, norm: str, name: bool = False) -> fl
 # a number that states an amount: not a date (3月15日, 2023年), not part of a name (GPT-4, M2M-100)
 _DATE_PART_RE = re.compile(r"\d{1,4}\s*[年月日号]")
 _AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.\-])\d+(?:[.,]\d+)?")
+# a count in words (数十个, 四大, 两款); 一个 alone is the article "a", not a count
+_COUNT_WORDS_RE = re.compile(r"(?:[两二三四五六七八九十百千万数几]|一[十百千万])[一二三四五六七八九十百千万]*"
+                             r"(?:个|家|款|种|大|项|条|位|名|倍|成|亿|万|只|部|款)")
+# a security code (300459.SZ) is a name, not an amount
+_CODE_RE = re.compile(r"\b\d{4,6}\.(?:SZ|SH|BJ|HK)\b", re.I)
 
 
-def _has_amount(text: str, given: str = "") -> bool:
+def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
     """Whether ``text`` states an amount other than those the question gives itself ("买JOT
-    100%股权，对价多少钱" is not answered by the title's 100%)."""
+    100%股权，对价多少钱" is not answered by the title's 100%) — of money, when ``money``."""
+    if money and not states_money(_CODE_RE.sub(" ", text)):
+        return False
     own = {n.replace(",", "") for n in _AMOUNT_RE.findall(_DATE_PART_RE.sub(" ", given))}
-    return any(n.replace(",", "") not in own for n in _AMOUNT_RE.findall(_DATE_PART_RE.sub(" ", text)))
+    text = _DATE_PART_RE.sub(" ", _CODE_RE.sub(" ", text))
+    return any(n.replace(",", "") not in own for n in _AMOUNT_RE.findall(text)) or \
+        bool(set(_COUNT_WORDS_RE.findall(text)) - set(_COUNT_WORDS_RE.findall(given)))
 
 
 def _term_match(retriever: Retriever, term: Term, norm: str) -> float:
@@ -143,7 +153,8 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             if query.wants_date and not _DATE_IN_TEXT_RE.search(unit.text):
                 blocked = True  # asked "when", and this passage gives no date
                 missing.append("date")
-            if query.wants_amount and not _has_amount(unit.text, query.question):
+            if (query.wants_amount or query.wants_money) and \
+                    not _has_amount(unit.text, query.question, query.wants_money):
                 blocked = True  # asked "how much", and this passage gives no amount
                 missing.append("amount")
             semantic = retriever.similarity(unit, vector)
@@ -363,7 +374,8 @@ def not_found_text(retriever: Retriever, query: Query, scored: list[Scored]) -> 
         return base + (f" It does not mention {names}." if english else f"报告中没有提到{names}。")
     if query.wants_date and any("date" in s.missing and s.coverage >= MIN_COVERAGE for s in scored):
         return base + (" It gives no date for this." if english else "报告中没有给出相关的时间。")
-    if query.wants_amount and any("amount" in s.missing and s.coverage >= MIN_COVERAGE for s in scored):
+    if (query.wants_amount or query.wants_money) and \
+            any("amount" in s.missing and s.coverage >= MIN_COVERAGE for s in scored):
         return base + (" It gives no amount for this." if english else "报告中没有给出相关的金额或数量。")
     if len(keys) >= 2:
         names = "、".join(f"“{t.text}”" for t in keys[:4])

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import cedict
+from .calques import calque_names
 from .terms import Term, is_metric_word, normalize
 
 _ALIAS_RE = re.compile(
@@ -47,7 +48,7 @@ def glossary() -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
 
 
 def english_terms(question: str, known: Callable[[str], bool] | None = None,
-                  skip: Iterable[str] = ()) -> tuple[str, list[Term]]:
+                  skip: Iterable[str] = (), companies: Iterable[str] = ()) -> tuple[str, list[Term]]:
     """Read an English question against a Chinese report.
 
     "the Justice (逆水寒) game" keeps the Chinese name given in brackets; known phrases
@@ -55,6 +56,8 @@ def english_terms(question: str, known: Callable[[str], bool] | None = None,
     with those parts blanked out, and the terms found.
     """
     question = _ALIAS_RE.sub(r" \2 ", question)
+    for english, chinese in calque_names(question, companies, _stem).items():
+        question = question.replace(english, f" {chinese} ")  # "Focus Technology": 焦点科技
     words = list(_WORD_RE.finditer(question))
     stems = [_stem(m.group(0)) for m in words]
     table = glossary()
@@ -96,7 +99,14 @@ def _name_like(word: str, known: Callable[[str], bool]) -> bool:
     (Midjourney): a name, not a word to translate. Title Case words of a phrase (Hang Seng
     Index) are translated."""
     inner_caps = any(c.isupper() for c in word[1:])
+    if inner_caps and _dictionary_acronym(word) and not known(normalize(word)):
+        return False  # TV, CEO: a word the dictionary translates, not a brand
     return inner_caps or (word[0].isupper() and known(normalize(word)))
+
+
+def _dictionary_acronym(word: str) -> bool:
+    index, _ = cedict.reverse_index(_stem)
+    return word.isupper() and len(word) <= 4 and (_stem(word),) in index
 
 
 def _dictionary_terms(question: str, words: list, spans: list[tuple[int, int]],
@@ -116,7 +126,8 @@ def _dictionary_terms(question: str, words: list, spans: list[tuple[int, int]],
             english = normalize(question[run[i].start():run[j - 1].end()])
             if known(english):  # the report writes it in English too (Rank IC, Breakeven)
                 out.append(Term(english, 1.0, alts=forms))
-            elif not forms and run[i].group(0)[0].isupper() and run[i].start() != words[0].start():
+            elif not forms and run[i].group(0)[0].isupper() and run[i].start() != words[0].start() \
+                    and not (j - i == 1 and _dictionary_acronym(run[i].group(0))):
                 # a capitalised word none of whose translations the report uses is a name it
                 # lacks (Tesla): left to be read as a name, which blocks
                 continue

@@ -14,6 +14,7 @@ import jieba
 import jieba.posseg
 
 from ..tuning import NAME_SUFFIX_NAMES
+from .asked import duration_numbers, measured_nouns
 from .english import english_terms
 from .homophones import Homophones, abbreviation_of
 from .pieces import classifier_phrase, is_fragment, points_at_a_thing, rejoined_pairs
@@ -85,6 +86,18 @@ def name_suffixes(names: Iterable[str]) -> set[str]:
         if len(name) >= 4 and all(has_cjk(c) for c in name[-2:]):
             ends.setdefault(name[-2:], set()).add(name)
     return {end for end, of in ends.items() if len(of) >= NAME_SUFFIX_NAMES}
+
+
+def _asked(terms: list[Term], question: str, words: list[tuple[str, str]]) -> list[Term]:
+    """The span of time a question asks within (近5年) is what its answer must be about: a key
+    term (asked.py), which the report's 近10年 does not match."""
+    spans = duration_numbers(question)
+    out = []
+    for t in terms:
+        if t.text in spans:
+            t = replace(t, role="period", alts=tuple(dict.fromkeys(t.alts + spans.pop(t.text))))
+        out.append(t)
+    return out + [Term(n, 1.0, kind="number", alts=forms, role="period") for n, forms in spans.items()]
 
 
 def _is_question_word(word: str) -> bool:
@@ -180,6 +193,11 @@ class Tokenizer:
         self.name_suffixes = {end for end in name_suffixes({normalize(c) for c in companies})
                               if jieba.posseg.dt.word_tag_tab.get(end, "n").startswith("n")}
 
+    def asks_number_of(self, question: str) -> set[str]:
+        """The nouns the question asks a number of ("月活用户有多少" → 用户): its answer must
+        give a number."""
+        return measured_nouns([(p.word, p.flag) for p in self.pos.cut(simplified(question))])
+
     def is_metric(self, word: str) -> bool:
         word = normalize(word)
         return word in self.metrics or bool(METRIC_RE.search(word))
@@ -222,7 +240,7 @@ class Tokenizer:
         """Content terms of a question (weights before IDF)."""
         seen: dict[str, Term] = {}
         if is_mostly_latin(question):
-            question, found = english_terms(question, self.known, STOPWORDS)
+            question, found = english_terms(question, self.known, STOPWORDS, self.companies)
             for t in found:
                 seen.setdefault(t.text, t)
         words_seen: list[tuple[str, str]] = []
@@ -277,7 +295,7 @@ class Tokenizer:
                     if term.role == "entity":  # 股标 read as a name: the word rejoined (标普) is it
                         t = replace(t, role="entity", kind="entity", exact=True)
             seen.setdefault(t.text, t)
-        terms = list(seen.values())
+        terms = _asked(list(seen.values()), question, words_seen)
         terms = self._translated(terms)
         terms = self._suffixed_names(terms, words_seen)
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})

@@ -1,0 +1,57 @@
+"""What a question asks the report to measure: the noun before 多少 (月活用户有多少 asks a
+number of users: only a passage that gives a number answers it) and a span of time it counts
+in (近5年: what the answer must be about — the report's 近10年 is not 近5年)."""
+
+from __future__ import annotations
+
+import re
+
+# words between a measured noun and 多少/几 that do not change what is measured
+_LINKS = {"有", "是", "为", "达", "达到", "共", "一共", "总共", "大概", "大约", "约", "到底", "究竟",
+          "能", "会", "共有", "总计", "合计", "大致"}
+# names and the report's own words keep their role; pronouns, measure words, time words are no measure
+_NOUN_FLAGS = ("n", "vn", "an")
+_NAME_FLAGS = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
+_ASKS_NUMBER_RE = re.compile(r"^(?:多少|几)")
+
+_CN_NUMERAL = "一二三四五六七八九十两"
+_DURATION_RE = re.compile(rf"(?:近|过去|最近|前|未来|之后|此后)\s*(\d+|[{_CN_NUMERAL}]+)\s*个?"
+                          r"(?:年|月|季度|季|周|天|日|交易日)")
+
+
+def measured_nouns(words: list[tuple[str, str]]) -> set[str]:
+    """Nouns the question asks a number of: "逆水寒的月活用户有多少" → 用户, "市场规模是多少" →
+    规模. ``words``: the question's (word, jieba flag) pairs, in order."""
+    out = set()
+    for i, (w, _) in enumerate(words):
+        if not _ASKS_NUMBER_RE.match(w):
+            continue
+        j = i - 1
+        while j >= 0 and words[j][0] in _LINKS:
+            j -= 1
+        if j < 0:
+            continue
+        noun, flag = words[j]
+        if len(noun) >= 2 and flag.startswith(_NOUN_FLAGS) and not flag.startswith(_NAME_FLAGS):
+            out.add(noun)
+    return out
+
+
+def duration_numbers(question: str) -> dict[str, tuple[str, ...]]:
+    """The count of a span of time the question asks within, with its other written forms
+    (近5年 → "5": ("五",), 过去三个月 → "3": ("三",))."""
+    out = {}
+    for m in _DURATION_RE.finditer(question):
+        n = m.group(1)
+        if n.isdigit():
+            value = int(n)
+        elif n in _CN_VALUE:
+            value = _CN_VALUE[n]
+        else:
+            continue  # 十二 and longer: rare in a span asked of a report; read as written
+        forms = [str(value)] + [c for c, v in _CN_VALUE.items() if v == value]
+        out[forms[0]] = tuple(dict.fromkeys(f for f in forms[1:]))
+    return out
+
+
+_CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}

@@ -1,0 +1,75 @@
+"""What a question asks for decides what may answer it: a number of something (月活用户有多少)
+only a passage with a number, a sum of money only a figure in a currency, a span of time
+(近5年) only that span, and a company named in English only its own row. Asked of a note
+written here and indexed in the run (real Chroma, real model)."""
+
+from __future__ import annotations
+
+import pytest
+
+NOTE = """示例证券
+星海互动（300999.SZ）公司点评：新游上线，海外加速
+分析师 王示例
+
+➤ 新游表现
+
+公司新游《星海》于3月上线，玩家口碑良好，用户活跃度持续提升，社区讨论热烈。
+公司与欧洲发行商签署合作协议，共同开发海外市场，双方将在欧洲联合运营。
+公司以现金收购德国工作室80%股权，对价为2,300万欧元。
+
+➤ 估值
+
+行业PE为28.5，近10年中位数为31.2，处于历史中部。
+
+➤ 可比公司
+
+证券代码	公司	总市值（亿元）	PE 2023E
+300999.SZ	星海互动	120	25.1
+002999.SZ	焦点网络	80	18.6
+300888.SZ	完美视界	60	30.2
+"""
+
+
+@pytest.fixture(scope="module")
+def note_bot(tmp_path_factory):
+    from reportbot import ReportBot, Settings
+
+    corpus = tmp_path_factory.mktemp("precision")
+    (corpus / "example_game_note_2023.txt").write_text(NOTE, encoding="utf-8")
+    bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("precision-index"),
+                             llm_model=None))
+    assert not bot.ingest().errors
+    return bot
+
+
+def test_a_number_of_users_is_not_answered_by_words_about_users(note_bot):
+    answer = note_bot.ask("《星海》的活跃用户有多少？")
+    assert not answer.found, answer.text
+
+
+def test_a_number_asked_of_what_the_report_counts_is_answered(note_bot):
+    answer = note_bot.ask("可比公司表里星海互动的总市值有多少？")
+    assert answer.found and "120" in answer.text
+
+
+def test_money_must_be_money(note_bot):
+    refused = note_bot.ask("和欧洲发行商的合作花了多少钱？")
+    assert not refused.found, refused.text
+    paid = note_bot.ask("收购德国工作室花了多少钱？")
+    assert paid.found and "2,300万欧元" in paid.text  # a currency CLDR names, not only 元
+
+
+def test_a_span_of_time_must_be_the_one_asked(note_bot):
+    assert not note_bot.ask("行业PE近5年的中位数是多少？").found
+    answer = note_bot.ask("行业PE近十年的中位数是多少？")  # 十 written out, 10 in the report
+    assert answer.found and "31.2" in answer.text
+
+
+def test_an_english_company_name_reads_as_its_chinese_calque(note_bot):
+    answer = note_bot.ask("What is the 2023E PE of Focus Network?")
+    assert answer.found and "18.6" in answer.text and "25.1" not in answer.text.split("\n")[0]
+
+
+def test_an_english_name_no_company_renders_is_not_answered_with_another(note_bot):
+    answer = note_bot.ask("What is the 2023E PE of Giant Network?")
+    assert "18.6" not in answer.text.split("\n")[0] and "25.1" not in answer.text.split("\n")[0]
