@@ -21,6 +21,7 @@ from ..language.money import states_money
 from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..models import Answer
 from ..tuning import (
+    AMOUNT_REACH,
     BLOCK_SHARE,
     EXPLANATION_CHARS,
     LIST_ITEMS,
@@ -37,7 +38,7 @@ from ..tuning import (
 )
 from .outline import OVERVIEW_RE, asks_structure, overview_answer
 from .passages import citation, enumerated_count, list_after, with_antecedent
-from .query import Query
+from .query import COMPARE_RE, Query
 from .textsum import sum_line
 
 NOT_FOUND = "报告中没有找到能回答这个问题的内容。"
@@ -97,6 +98,19 @@ def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
         bool(set(_COUNT_WORDS_RE.findall(text)) - set(_COUNT_WORDS_RE.findall(given)))
 
 
+def _gives_amount(unit: Unit, query: Query) -> bool:
+    """Whether the passage gives the amount asked: any amount, and where it names what the
+    number is asked of (用户 of 月活用户有多少), a figure beside that word — the 50mm of a
+    passage about users' cameras is not a number of users. A passage that names it in other
+    words is judged by its amounts alone."""
+    if not _has_amount(unit.text, query.question, query.wants_money):
+        return False
+    spans = [(m.start(), m.end()) for noun in query.measured for m in re.finditer(re.escape(noun), unit.norm)]
+    return not spans or any(
+        _has_amount(unit.norm[max(0, a - AMOUNT_REACH):b + AMOUNT_REACH], query.question, query.wants_money)
+        for a, b in spans)
+
+
 def _term_match(retriever: Retriever, term: Term, norm: str) -> float:
     return max(_match(retriever, f, norm, term.exact) for f in term.forms)
 
@@ -153,8 +167,7 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             if query.wants_date and not _DATE_IN_TEXT_RE.search(unit.text):
                 blocked = True  # asked "when", and this passage gives no date
                 missing.append("date")
-            if (query.wants_amount or query.wants_money) and \
-                    not _has_amount(unit.text, query.question, query.wants_money):
+            if (query.wants_amount or query.wants_money) and not _gives_amount(unit, query):
                 blocked = True  # asked "how much", and this passage gives no amount
                 missing.append("amount")
             semantic = retriever.similarity(unit, vector)
@@ -210,6 +223,9 @@ MEANING_RE = re.compile(r"什么意思|啥意思|意思是|含义|定义|指的�
 _EXPLAINED_BY_RE = r"(?:[：:]|是指|指的是|意味着|即)"
 
 
+_LIST_Q_RE = re.compile(r"哪些|哪几|有什么|有啥|列出|列举|都有|\bwhich\b|\bwhat are\b|\blist\b", re.I)
+
+
 def _explains(unit: Unit, terms: list[Term]) -> bool:
     text = unit.body_norm
     return any(re.search(re.escape(f) + _EXPLAINED_BY_RE + f".{{{EXPLANATION_CHARS},}}", text)
@@ -247,20 +263,29 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     best_of: dict[str, Scored] = {}
     for s in ok:
         best_of.setdefault(s.unit.chunk.source, s)
+    listing = bool(_LIST_Q_RE.search(query.question))
     chosen: list[Scored] = []
+    said: set[str] = set()  # the same sentence in several reports (a broker's risk list) counts once
     for s in ok:
         own_best = best_of[s.unit.chunk.source]
-        if own_best.coverage < ok[0].coverage - 1e-9 or _merit(s) < _merit(own_best) - TIE_MARGIN:
+        if own_best.coverage < ok[0].coverage - 1e-9:
+            continue
+        # a list asked for ("哪些风险") is given whole: the items of a passage already chosen that
+        # match as fully as it do, however their wording sits with the question's
+        sibling = listing and s.coverage >= own_best.coverage - 1e-9 and \
+            any(c.unit.chunk.id == s.unit.chunk.id for c in chosen)
+        if _merit(s) < _merit(own_best) - TIE_MARGIN and not sibling:
             continue
         one_table = table and all(c.unit.chunk.table_id == table for c in [*chosen, s])
-        if len(chosen) >= (MAX_TABLE_ROWS if one_table else MAX_UNITS):
-            break
+        if normalize(s.unit.text) not in said and len(said) >= (MAX_TABLE_ROWS if one_table else MAX_UNITS):
+            continue
         if section_level and not s.unit.first:
             continue
         if any(s.unit.chunk.id == c.unit.chunk.id and set(s.unit.parts) & set(c.unit.parts)
                for c in chosen):
             continue  # shares a sentence with a unit already chosen (a sentence and its pair)
         chosen.append(s)
+        said.add(normalize(s.unit.text))
     return chosen, scored
 
 
@@ -311,6 +336,9 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
     chosen, scored = select(retriever, query, chunks, weighted, similarity, vector)
     if not chosen:
         return Answer(not_found_text(retriever, query, scored), False, [], asked)
+    one_side = _one_side_only(retriever, query, chosen)
+    if one_side:
+        return Answer(one_side, False, [], asked)
     # read in report order; one citation number per chunk
     chosen.sort(key=lambda s: (s.unit.chunk.source, s.unit.chunk.order, s.unit.pos))
     numbers: dict[str, int] = {}
@@ -357,6 +385,22 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
     if query.notes:
         body += "\n（" + "；".join(query.notes) + "）"
     return Answer(body, True, citations, asked, kind="quote")
+
+
+def _one_side_only(retriever: Retriever, query: Query, chosen: list[Scored]) -> str:
+    """A comparison ("文心一言和ChatGPT比，哪个更好用") the passages found speak of one side of
+    only: quoting them would answer for one thing what was asked of two. The refusal says so."""
+    if not COMPARE_RE.search(query.question):
+        return ""
+    names = [t for t in query.terms if t.role == "entity" and not t.prior and retriever.stats.term_known(t)]
+    if len(names) < 2:
+        return ""
+    said = [s.unit.norm for s in chosen]
+    if all(any(_term_match(retriever, t, norm) >= 0.5 for norm in said) for t in names):
+        return ""
+    pair = "、".join(f"“{t.text}”" for t in names[:3])
+    return (NOT_FOUND_EN + f" It never sets {pair} side by side." if query.english
+            else NOT_FOUND + f"报告没有把{pair}放在一起比较。")
 
 
 def not_found_text(retriever: Retriever, query: Query, scored: list[Scored]) -> str:

@@ -26,11 +26,14 @@ _ABOUT_REPORT_RE = re.compile(r"报告|研报|这篇|本文|全文|文章|\brepo
 # asks for an amount: money, a size, a count of units ("花多少钱", "多少亿", "how much")
 _AMOUNT_Q_RE = re.compile(r"多少(?:钱|亿|万|元|个亿|美元|资金|成本|费用)|花(?:了)?多少|成本多少|"
                           r"\bhow much\b|\bcost\b", re.I)
+# two or more things set against each other ("华策跟捷成谁更便宜", "A or B")
+COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|还是|相比|比较|对比|\bor\b|\bvs\.?|versus|"
+                        r"which (?:one|company|model|came)", re.I)
 # asks for a sum of money ("花了多少钱", "how much did it cost"): only a passage that gives one answers
 _MONEY_Q_RE = re.compile(r"多少钱|花(?:了)?多少|(?:资金|成本|费用|花费|投入|投资)(?:是|为|有|大概|大约)?多少|"
                          r"多少(?:资金|成本|费用|美元|元)|how much money|\bcost|\bspen[dt]\b", re.I)
-_WHEN_RE = re.compile(r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|哪个月|\bwhen\b|what year|which year|what date",
-                      re.I)
+_WHEN_RE = re.compile(r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|哪个月|"
+                      r"\bwhen\b|what year|which year|what date", re.I)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Query:
     wants_date: bool = False
     wants_amount: bool = False  # "多少钱", "how much": only a passage with an amount answers
     wants_money: bool = False  # "花了多少钱": the amount must be one of money
+    measured: tuple[str, ...] = ()  # nouns a number is asked of (用户 of 月活用户有多少)
 
     @property
     def asked(self) -> str:
@@ -154,11 +158,12 @@ def _read_as_typed(retriever: Retriever, asked: str, question: str) -> Query:
         if not any(t.text == p for t in terms):
             terms.append(Term(p, 1.0, role="period"))
     terms = retriever.tokenizer.absent_beside_known(terms)
+    measured = {normalize(w) for w in retriever.tokenizer.asks_number_of(question)}
     return Query(asked, _search_text(reading.text, terms), terms, text=reading.text,
                  notes=reading.notes, years=reading.years, periods=reading.periods,
                  wants_date=bool(_WHEN_RE.search(question)),
-                 wants_amount=bool(_AMOUNT_Q_RE.search(question) or retriever.tokenizer.asks_number_of(question))
-                 and not _WHEN_RE.search(question),
+                 wants_amount=bool(_AMOUNT_Q_RE.search(question) or measured) and not _WHEN_RE.search(question),
+                 measured=tuple(sorted(measured)),
                  wants_money=bool(_MONEY_Q_RE.search(question)) and not _WHEN_RE.search(question))
 
 
@@ -234,4 +239,5 @@ def understand(retriever: Retriever, question: str, history=None, depth: int = 3
         wants_date=query.wants_date or prev.wants_date,
         wants_amount=query.wants_amount or prev.wants_amount,
         wants_money=query.wants_money or prev.wants_money,
+        measured=query.measured or prev.measured,
     )

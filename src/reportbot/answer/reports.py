@@ -16,6 +16,23 @@ def report_label(source: str, titles: dict[str, str]) -> str:
     return f"《{title}》（{source}）" if title and title != source else source
 
 
+def _same_groups_merged(groups: dict[str, list[str]]) -> list[tuple[list[str], list[str]]]:
+    """Reports that say the same lines (a broker's standard risk list in each of its notes)
+    are named together over one copy of them, each line citing every report's passage."""
+    merged: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {}
+    for source, group in groups.items():
+        key = tuple(_MARKER_RE.sub("", line).strip() for line in group)
+        sources, marks = merged.setdefault(key, ([], [[] for _ in group]))
+        sources.append(source)
+        for i, line in enumerate(group):
+            marks[i].extend(_MARKER_RE.findall(line))
+    out = []
+    for key, (sources, marks) in merged.items():
+        lines = [f"{text} " + "".join(f"[{n}]" for n in dict.fromkeys(m)) for text, m in zip(key, marks)]
+        out.append((sources, lines))
+    return out
+
+
 def name_reports(answer: Answer, titles: dict[str, str]) -> Answer:
     """``answer`` with its report(s) named and its citations carrying their report's title."""
     if not answer.citations:
@@ -38,8 +55,8 @@ def name_reports(answer: Answer, titles: dict[str, str]) -> Answer:
         else:
             head.append(line)
     lines = list(head)
-    for source, group in groups.items():
-        lines.append(f"{report_label(source, titles)}：")
+    for sources_of_group, group in _same_groups_merged(groups):
+        lines.append("、".join(report_label(source, titles) for source in sources_of_group) + "：")
         lines.extend(group)
     lines.extend(tail)
     return replace(answer, text="\n".join(lines), citations=citations)

@@ -24,7 +24,7 @@ from ..tuning import (
     TABLE_TERM_COVERAGE,
 )
 from .conditions import MISSING_RE, SIGN_RE, filter_test
-from .query import Query
+from .query import COMPARE_RE, Query
 
 # "那几家的市值" is no count, nor "几个亿" (an amount in 亿)
 _COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
@@ -36,8 +36,6 @@ _SUPER_HIGH_RE = re.compile(r"最(?:高|大|多|贵|强|新|晚)|排(?:名)?第�
                             r"greatest|top|latest|most expensive", re.I)
 _SUPER_LOW_RE = re.compile(r"最(?:低|小|少|便宜|弱|早|老)|倒数第一|垫底|排(?:在)?最后|末位|lowest|smallest|least|"
                            r"cheapest|earliest|fewest|bottom", re.I)
-_COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|还是|相比|比较|对比|\bor\b|\bvs\.?|versus|"
-                         r"which (?:one|company|model|came)", re.I)
 _HIGH_WORDS = re.compile(r"高|大|多|贵|强|晚|higher|larger|bigger|more|greater|later|expensive", re.I)
 _LOW_WORDS = re.compile(r"低|小|少|便宜|弱|早|先|lower|smaller|less|fewer|cheaper|earlier|first", re.I)
 _LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|哪些股票|列了|列出|都有哪些|有哪些|有哪几|"
@@ -286,7 +284,7 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
         p.direction = "high" if p.op == "max" else "low"
         p.top = _top_n(text)
         return p
-    if n_named >= 2 and _COMPARE_RE.search(text) and with_column():
+    if n_named >= 2 and COMPARE_RE.search(text) and with_column():
         p.op = "compare"
         p.direction = _direction(text)
         p.rows = {tid: r for tid, r in mentioned.items() if r}

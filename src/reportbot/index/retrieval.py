@@ -169,7 +169,7 @@ class Retriever:
         pool = max(4 * k, 30)
         fused: dict[str, float] = {}
         where = {"source": {"$in": sorted(sources)}} if sources is not None else None
-        dense = self.index.query(query, pool, vector, where=where)
+        dense = self.index.query(query, pool, vector, where=where, at_most=len(self.chunks))
         similarity = dict(dense)
         for ranking in (dense, self.keyword(query, pool, sources)):
             for rank, (cid, _) in enumerate(ranking):
