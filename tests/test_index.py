@@ -128,3 +128,36 @@ def test_chinese_pdf_printed_by_a_browser(browser, small_bot):
     assert row.found and "数据中心建设" in row.text
     cite = row.citations[0]
     assert cite.kind == "row" and cite.page == 2 and "乙网络" in cite.row
+
+
+def test_a_parser_change_rebuilds_search_from_the_new_text(small_bot, monkeypatch):
+    """The same file read anew by a changed parser keeps its chunk ids (file version, order):
+    the keyword search and the units' vectors must come from the new text, not the old view's."""
+    import reportbot.index.ingest as ingest
+    import reportbot.index.store as store
+    import reportbot.index.view as view
+
+    bot, corpus = small_bot
+    real_parse = ingest.parse_pages
+
+    def older_parser(pages, source):  # an earlier parser, which misread a word
+        chunks = real_parse(pages, source)
+        for c in chunks:
+            c.body = c.body.replace("市场份额", "市场规模")
+        return chunks
+
+    monkeypatch.setattr(ingest, "parse_pages", older_parser)
+    bot.ingest()
+    assert "市场规模" in bot.ask("甲公司的市场规模是多少？").text
+    monkeypatch.setattr(ingest, "parse_pages", real_parse)
+    monkeypatch.setattr(store, "PARSER_VERSION", store.PARSER_VERSION + 100)
+    monkeypatch.setattr(view, "PARSER_VERSION", view.PARSER_VERSION + 100)
+    fresh = ReportBot(bot.settings)
+    assert fresh.needs_ingest()
+    fresh.ingest()
+    retriever = fresh.retriever
+    hits = retriever.keyword("份额", 5, None)  # the old view's tokens said 市场规模
+    assert hits and "份额" in retriever.by_id[hits[0][0]].text
+    assert all("规模" in retriever.by_id[c].text for c, _ in retriever.keyword("规模", 5, None))
+    answer = fresh.ask("甲公司的市场份额是多少？")
+    assert answer.found and "40%" in answer.text

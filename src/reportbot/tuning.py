@@ -93,6 +93,9 @@ LAYOUT_PROSE_WIDTH = 0.28  # … and spans this share of the page (a two-column 
 LAYOUT_TABLE_MIN_ROWS = 2  # data rows an unruled table needs (one aligned line is not a table)
 LAYOUT_NUMBER_GAP = 0.5  # … and a gap this wide beside a number (numbers hold no spaces; tight
 # financial columns set ~0.8 apart)
+# b·c of a glyph's text matrix up to this share of a·d is a producer's rounding noise, not a
+# turn (a real turn of 1° gives -3e-4; noise seen in a real macro weekly's table, 2e-15)
+UPRIGHT_NOISE = 1e-6
 LAYOUT_MIN_FONT = 5.5  # text smaller than this (pt) is hidden: tracking strings and stamps are
 # 3–5 pt, the smallest footnotes and chart labels in the shared real PDFs 6 pt
 LAYOUT_APART = 4.0  # segments of a line this many font sizes apart are separate items (a cover's

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..documents.tables import parse_cell
 from ..index.records import StoredChunk
 from ..index.retrieval import Retriever, Unit, section_title
+from ..language.contrast import contrasting_word
 from ..language.money import states_money
 from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..models import Answer
@@ -161,6 +162,8 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                     ctx += w * _term_match(retriever, term, unit.ctx_norm)
                 if m < 0.5:
                     missing.append(term.text)
+                    if not term.role and not term.soft and contrasting_word(term.text, unit.about_norm):
+                        blocked = True  # "日频" asked, the caption says （周频）: another of the kind
                     may_block = term.key and not (term.prior and query.followup == "sub")
                     if may_block and w >= BLOCK_SHARE * heavy:
                         blocked = True

@@ -35,6 +35,7 @@ from ..tuning import (
     LAYOUT_PROSE_CHARS,
     LAYOUT_PROSE_WIDTH,
     LAYOUT_SEGMENT_GAP,
+    UPRIGHT_NOISE,
 )
 from .charfold import normalize_text
 
@@ -138,12 +139,24 @@ def _white(color) -> bool:
 
 
 def _filled_boxes(page) -> list[tuple[float, float, float, float]]:
-    """Coloured fills that white text may stand on (table headers, banners)."""
+    """Coloured fills that white text may stand on (table headers, banners), drawn as
+    rectangles or as paths."""
     boxes = []
-    for r in page.rects:
+    for r in [*page.rects, *page.curves]:
         if r.get("fill") and not _white(r.get("non_stroking_color")):
             boxes.append((r["x0"], r["top"], r["x1"], r["bottom"]))
     return boxes
+
+
+def _upright(c: dict) -> bool:
+    """Whether a glyph stands upright. pdfminer's flag asks b·c ≤ 0 of the text matrix exactly,
+    so rounding noise a producer leaves in it (b, c ≈ 1e-8, b·c ≈ 1e-15) lays a whole table
+    on its side; a product that small is noise (italics have b·c = 0, a turned line b·c < 0)."""
+    matrix = c.get("matrix")
+    if not matrix or len(matrix) < 4:
+        return c.get("upright", True)
+    a, b, cc, d = (float(v) for v in matrix[:4])
+    return a * d > 0 and b * cc <= UPRIGHT_NOISE * a * d
 
 
 def visible_chars(page, exclude: list[tuple[float, float, float, float]] = ()) -> list[dict]:
@@ -156,7 +169,7 @@ def visible_chars(page, exclude: list[tuple[float, float, float, float]] = ()) -
         cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         if not (0 <= cx <= width and 0 <= cy <= height) or c.get("size", 0) < LAYOUT_MIN_FONT:
             continue
-        if not c.get("upright", True):
+        if not _upright(c):
             continue
         if any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in exclude):
             continue

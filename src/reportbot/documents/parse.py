@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from ..language.terms import has_cjk
 from .loaders import Page
 
-# 10: headings by outline numbering and wrapped onto two lines, centred group headers, a row
+# 11: glyphs upright up to a matrix's rounding noise, white text on fills drawn as paths
+# (tables that were dropped whole come back); 10: headings by outline numbering and wrapped onto two lines, centred group headers, a row
 # labels' header on the lower line, contents pages left out; 9: pages without a usable text
 # layer read by OCR; 8: PDF pages read by region, unruled tables, cover title; 7: instruction
 # lines quarantined
-PARSER_VERSION = 10
+PARSER_VERSION = 11
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"

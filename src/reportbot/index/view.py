@@ -186,7 +186,11 @@ def build(index: Index, key: str, tokenizer_for, previous: View | None) -> tuple
     )
     tokenizer = tokenizer_for(view)
     old_tokens = previous.tokens() if previous else {}
-    tokens = {c.id: old_tokens.get(c.id) or tokenizer.tokens(c.text) for c in chunks}
+    # an id names a file version's n-th chunk: after a parser change the same id may hold
+    # another text, whose tokens are not the old ones
+    old_text = {c.id: c.text for c in previous.chunks} if previous else {}
+    tokens = {c.id: (old_tokens.get(c.id) if old_text.get(c.id) == c.text else None) or tokenizer.tokens(c.text)
+              for c in chunks}
     return view, tokens
 
 
@@ -249,8 +253,10 @@ def unit_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:
     known: dict[str, np.ndarray] = {}
     if previous is not None:
         old = previous.vectors()
-        wanted = set(view.unit_ids)
-        known = {uid: old[i] for i, uid in enumerate(previous.unit_ids) if uid in wanted}
+        # the same id with another text (a parser change re-read the file) is another unit
+        wanted = dict(zip(view.unit_ids, view.unit_texts.split("\0")))
+        known = {uid: old[i] for i, (uid, text) in enumerate(zip(previous.unit_ids, previous.unit_texts.split("\0")))
+                 if wanted.get(uid) == text}
     known.update(index.unit_vectors([uid for uid in view.unit_ids if uid not in known]))
     dim = len(next(iter(known.values()))) if known else 1
     out = np.zeros((len(view.unit_ids), dim), dtype=np.float32)
