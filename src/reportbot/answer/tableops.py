@@ -16,6 +16,7 @@ import numpy as np
 
 from ..documents.tables import Table
 from ..index.tablesearch import TableSearch, forms
+from ..language.contrast import contrasting_word
 from ..language.terms import Term, contains, normalize
 from ..tuning import (
     NAME_CELL_CHARS,
@@ -85,6 +86,15 @@ def _pick_tables(search: TableSearch, query: Query) -> list[int]:
     if not found or not search.tables:
         return []
     score = np.sum([f.points for _, f in found], axis=0)
+    # "日频择时" asked: a table whose caption says （周频） is another of the kind, not this one
+    for t in query.terms:
+        if t.role or t.soft or t.prior:
+            continue
+        absent = np.flatnonzero((score > 0) & (search.found(t).points == 0))
+        for i in absent.tolist():
+            table = search.tables[i]
+            if contrasting_word(t.text, normalize(f"{table.caption}\n{table.section}")):
+                score[i] = 0.0
     best = int(np.argmax(score))  # the first of the best: report order breaks ties
     if score[best] < TABLE_MIN_SCORE:
         return []

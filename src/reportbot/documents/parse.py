@@ -17,7 +17,8 @@ from ..language.terms import has_cjk
 from .loaders import Page
 
 # 11: glyphs upright up to a matrix's rounding noise, white text on fills drawn as paths
-# (tables that were dropped whole come back); 10: headings by outline numbering and wrapped onto two lines, centred group headers, a row
+# (tables that were dropped whole come back);
+# 10: headings by outline numbering and wrapped onto two lines, centred group headers, a row
 # labels' header on the lower line, contents pages left out; 9: pages without a usable text
 # layer read by OCR; 8: PDF pages read by region, unruled tables, cover title; 7: instruction
 # lines quarantined
