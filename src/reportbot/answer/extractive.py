@@ -83,7 +83,7 @@ _DATE_PART_RE = re.compile(r"\d{1,4}\s*[年月日号]")
 _AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.\-])\d+(?:[.,]\d+)?")
 # a count in words (数十个, 四大, 两款); 一个 alone is the article "a", not a count
 _COUNT_WORDS_RE = re.compile(r"(?:[两二三四五六七八九十百千万数几]|一[十百千万])[一二三四五六七八九十百千万]*"
-                             r"(?:个|家|款|种|大|项|条|位|名|倍|成|亿|万|只|部|款)")
+                             r"(?:个|家|款|种|大|项|条|位|名|倍|成|亿|万|只|部)")
 # a security code (300459.SZ) is a name, not an amount
 _CODE_RE = re.compile(r"\b\d{4,6}\.(?:SZ|SH|BJ|HK)\b", re.I)
 

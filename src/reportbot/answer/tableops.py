@@ -86,18 +86,14 @@ def _pick_tables(search: TableSearch, query: Query) -> list[int]:
     if not found or not search.tables:
         return []
     score = np.sum([f.points for _, f in found], axis=0)
-    # "日频择时" asked: a table whose caption says （周频） is another of the kind, not this one
-    for t in query.terms:
-        if t.role or t.soft or t.prior:
-            continue
-        absent = np.flatnonzero((score > 0) & (search.found(t).points == 0))
-        for i in absent.tolist():
-            table = search.tables[i]
-            if contrasting_word(t.text, normalize(f"{table.caption}\n{table.section}")):
-                score[i] = 0.0
-    best = int(np.argmax(score))  # the first of the best: report order breaks ties
-    if score[best] < TABLE_MIN_SCORE:
-        return []
+    plain = [t for t in query.terms if not (t.role or t.soft or t.prior)]
+    while True:
+        best = int(np.argmax(score))  # the first of the best: report order breaks ties
+        if score[best] < TABLE_MIN_SCORE:
+            return []
+        if not _of_another_kind(search, best, plain):
+            break
+        score[best] = 0.0
 
     def hits(i: int) -> set[str]:
         return {word for word, f in found if f.points[i] > 0}
@@ -107,9 +103,24 @@ def _pick_tables(search: TableSearch, query: Query) -> list[int]:
     chosen = [best]
     same_kind = np.flatnonzero((score > 0) & (search.schema == search.schema[best]))
     for i in sorted(same_kind.tolist(), key=lambda i: (-score[i], i)):
-        if i != best and (several or (hits(i) - own and score[i] >= TABLE_GROUP_MARGIN * score[best])):
+        if i != best and (several or (hits(i) - own and score[i] >= TABLE_GROUP_MARGIN * score[best])) \
+                and not _of_another_kind(search, i, plain):
             chosen.append(i)
     return chosen
+
+
+def _of_another_kind(search: TableSearch, i: int, terms: list[Term]) -> bool:
+    """"日频择时" asked, and the table's caption says （周频）: it is another of the kind
+    (language/contrast.py), whatever else of the question it holds."""
+    table = search.tables[i]
+    about = None
+    for t in terms:
+        if search.found(t).points[i] > 0:
+            continue
+        about = about if about is not None else normalize(f"{table.caption}\n{table.section}")
+        if contrasting_word(t.text, about):
+            return True
+    return False
 
 
 def _covers(search: TableSearch, chosen: list[int], query: Query, known) -> bool:

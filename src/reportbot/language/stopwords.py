@@ -30,9 +30,9 @@ NAME_POS = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 # Predicates count, but a missing verb never decides that the report lacks the answer.
 SOFT_POS = ("v", "a", "ad", "vd", "f")
 
-
 ANSWER_TYPE_CUES = {"什么", "哪些", "多少", "几", "何种", "哪", "什么样"}
 _HOW_MUCH = {"多长", "多长时间", "多久", "多大", "多高", "多远", "多少倍", "多少钱", "多少次", "几倍"}
+
 
 def is_question_word(word: str) -> bool:
     """哪一年, 哪家, 几层, 多少倍, 多长时间 …: asks for the answer, says nothing about where it is."""

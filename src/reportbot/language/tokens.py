@@ -36,8 +36,6 @@ _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&+][A-Za-z0-9]+)*|\d+(?:\.\d+
 _QUOTED_RE = re.compile(r"[“「《‘\"]([^”」》’\"]{2,14})[”」》’\"]")
 
 
-
-
 def name_suffixes(names: Iterable[str]) -> set[str]:
     """The endings several of the given names share (科技, 网络): a word before one of them is
     the head of such a name."""
@@ -78,7 +76,6 @@ def domain_words(texts: Iterable[str], values: Iterable[str]) -> set[str]:
 def attribute_words(headers: Iterable[str]) -> set[str]:
     """Table headers and heading parts: what is asked about (参数量, 提出时间), not names."""
     return {h.strip() for h in headers if _short_word(h)}
-
 
 
 def _no_expansion(word: str) -> tuple[str, ...]:
