@@ -18,11 +18,9 @@ from ..documents.tables import parse_cell
 from ..index.records import StoredChunk
 from ..index.retrieval import Retriever, Unit, section_title
 from ..language.contrast import contrasting_word
-from ..language.money import states_money
 from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..models import Answer
 from ..tuning import (
-    AMOUNT_REACH,
     BLOCK_SHARE,
     EXPLANATION_CHARS,
     LIST_ITEMS,
@@ -37,6 +35,7 @@ from ..tuning import (
     SOFT_MISSING_COST,
     TIE_MARGIN,
 )
+from .amounts import gives_amount
 from .outline import OVERVIEW_RE, asks_structure, overview_answer
 from .passages import citation, enumerated_count, list_after, with_antecedent
 from .query import COMPARE_RE, Query
@@ -76,40 +75,6 @@ def _match(retriever: Retriever, term: str, norm: str, name: bool = False) -> fl
     if term.endswith(subs[-1]) and contains(subs[-1], norm):
         return 0.6
     return 0.5 * sum(contains(s, norm) for s in subs) / len(subs)
-
-
-# a number that states an amount: not a date (3月15日, 2023年), not part of a name (GPT-4, M2M-100)
-_DATE_PART_RE = re.compile(r"\d{1,4}\s*[年月日号]")
-_AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.\-])\d+(?:[.,]\d+)?")
-# a count in words (数十个, 四大, 两款); 一个 alone is the article "a", not a count
-_COUNT_WORDS_RE = re.compile(r"(?:[两二三四五六七八九十百千万数几]|一[十百千万])[一二三四五六七八九十百千万]*"
-                             r"(?:个|家|款|种|大|项|条|位|名|倍|成|亿|万|只|部)")
-# a security code (300459.SZ) is a name, not an amount
-_CODE_RE = re.compile(r"\b\d{4,6}\.(?:SZ|SH|BJ|HK)\b", re.I)
-
-
-def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
-    """Whether ``text`` states an amount other than those the question gives itself ("买JOT
-    100%股权，对价多少钱" is not answered by the title's 100%) — of money, when ``money``."""
-    if money and not states_money(_CODE_RE.sub(" ", text)):
-        return False
-    own = {n.replace(",", "") for n in _AMOUNT_RE.findall(_DATE_PART_RE.sub(" ", given))}
-    text = _DATE_PART_RE.sub(" ", _CODE_RE.sub(" ", text))
-    return any(n.replace(",", "") not in own for n in _AMOUNT_RE.findall(text)) or \
-        bool(set(_COUNT_WORDS_RE.findall(text)) - set(_COUNT_WORDS_RE.findall(given)))
-
-
-def _gives_amount(unit: Unit, query: Query) -> bool:
-    """Whether the passage gives the amount asked: any amount, and where it names what the
-    number is asked of (用户 of 月活用户有多少), a figure beside that word — the 50mm of a
-    passage about users' cameras is not a number of users. A passage that names it in other
-    words is judged by its amounts alone."""
-    if not _has_amount(unit.text, query.question, query.wants_money):
-        return False
-    spans = [(m.start(), m.end()) for noun in query.measured for m in re.finditer(re.escape(noun), unit.norm)]
-    return not spans or any(
-        _has_amount(unit.norm[max(0, a - AMOUNT_REACH):b + AMOUNT_REACH], query.question, query.wants_money)
-        for a, b in spans)
 
 
 def _term_match(retriever: Retriever, term: Term, norm: str) -> float:
@@ -170,7 +135,7 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             if query.wants_date and not _DATE_IN_TEXT_RE.search(unit.text):
                 blocked = True  # asked "when", and this passage gives no date
                 missing.append("date")
-            if (query.wants_amount or query.wants_money) and not _gives_amount(unit, query):
+            if (query.wants_amount or query.wants_money) and not gives_amount(unit, query):
                 blocked = True  # asked "how much", and this passage gives no amount
                 missing.append("amount")
             semantic = retriever.similarity(unit, vector)

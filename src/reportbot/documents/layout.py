@@ -29,13 +29,11 @@ from dataclasses import dataclass, field
 from ..language.terms import has_cjk
 from ..tuning import (
     LAYOUT_BESIDE_ROWS,
-    LAYOUT_MIN_FONT,
     LAYOUT_NUMBER_GAP,
     LAYOUT_OVERLAID_CHARS,
     LAYOUT_PROSE_CHARS,
     LAYOUT_PROSE_WIDTH,
     LAYOUT_SEGMENT_GAP,
-    UPRIGHT_NOISE,
 )
 from .charfold import normalize_text
 
@@ -128,58 +126,6 @@ class Row:
     @property
     def bottom(self) -> float:
         return max(s.bottom for s in self.segments)
-
-
-def _white(color) -> bool:
-    if not isinstance(color, (tuple, list)) or not color:
-        return False
-    if len(color) == 4:  # CMYK: no ink
-        return all(float(c) <= 0.03 for c in color)
-    return all(float(c) >= 0.97 for c in color)
-
-
-def _filled_boxes(page) -> list[tuple[float, float, float, float]]:
-    """Coloured fills that white text may stand on (table headers, banners), drawn as
-    rectangles or as paths."""
-    boxes = []
-    for r in [*page.rects, *page.curves]:
-        if r.get("fill") and not _white(r.get("non_stroking_color")):
-            boxes.append((r["x0"], r["top"], r["x1"], r["bottom"]))
-    return boxes
-
-
-def _upright(c: dict) -> bool:
-    """Whether a glyph stands upright. pdfminer's flag asks b·c ≤ 0 of the text matrix exactly,
-    so rounding noise a producer leaves in it (b, c ≈ 1e-8, b·c ≈ 1e-15) lays a whole table
-    on its side; a product that small is noise (italics have b·c = 0, a turned line b·c < 0)."""
-    matrix = c.get("matrix")
-    if not matrix or len(matrix) < 4:
-        return c.get("upright", True)
-    a, b, cc, d = (float(v) for v in matrix[:4])
-    return a * d > 0 and b * cc <= UPRIGHT_NOISE * a * d
-
-
-def visible_chars(page, exclude: list[tuple[float, float, float, float]] = ()) -> list[dict]:
-    """The characters a reader sees: not white on white, not tiny, on the page, upright,
-    and outside the ``exclude`` boxes (ruled tables, read apart)."""
-    width, height = float(page.width), float(page.height)
-    fills = None
-    out = []
-    for c in page.chars:
-        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-        if not (0 <= cx <= width and 0 <= cy <= height) or c.get("size", 0) < LAYOUT_MIN_FONT:
-            continue
-        if not _upright(c):
-            continue
-        if any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in exclude):
-            continue
-        if _white(c.get("non_stroking_color")):
-            if fills is None:
-                fills = _filled_boxes(page)
-            if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in fills):
-                continue  # white on the white page: hidden
-        out.append(c)
-    return out
 
 
 def _bold(fontname: str) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
 from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE, LAYOUT_CELL_CHARS
-from . import headings, layout, ocr, unruled
+from . import glyphs, headings, layout, ocr, unruled
 from .charfold import normalize_text
 
 # A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
@@ -108,7 +108,7 @@ def _page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
                 kept.append((t.bbox, rows))
     else:
         kept = [(bbox, rows) for bbox, rows in read.tables if _data_table(rows)]
-    chars = layout.visible_chars(page, exclude=[bbox for bbox, _ in kept]) if read is None else read.chars
+    chars = glyphs.visible_chars(page, exclude=[bbox for bbox, _ in kept]) if read is None else read.chars
     sizes = Counter(round(c.get("size", 0), 1) for c in chars if not c["text"].isspace())
     rows = layout.physical_lines(chars, float(page.height))
     rows = [r for i, r in enumerate(rows) if not _banner(rows, i)]

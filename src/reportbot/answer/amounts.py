@@ -1,0 +1,49 @@
+"""Whether a passage gives the amount a question asks for: a figure not the question's own
+(not a date, a code or part of a name), a count in words, money in a currency, and a figure
+beside the noun the number is asked of."""
+
+from __future__ import annotations
+
+import re
+
+from ..index.retrieval import Unit
+from ..language.money import states_money
+from ..language.terms import normalize
+from ..tuning import AMOUNT_REACH
+from .query import Query
+
+# a number that states an amount: not a date (3月15日, 2023年), not part of a name (GPT-4, M2M-100)
+_DATE_PART_RE = re.compile(r"\d{1,4}\s*[年月日号]")
+_AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.\-])\d+(?:[.,]\d+)?")
+# a count in words (数十个, 四大, 两款); 一个 alone is the article "a", not a count
+_COUNT_WORDS_RE = re.compile(r"(?:[两二三四五六七八九十百千万数几]|一[十百千万])[一二三四五六七八九十百千万]*"
+                             r"(?:个|家|款|种|大|项|条|位|名|倍|成|亿|万|只|部)")
+# a security code (300459.SZ) is a name, not an amount
+_CODE_RE = re.compile(r"\b\d{4,6}\.(?:SZ|SH|BJ|HK)\b", re.I)
+
+
+def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
+    """Whether ``text`` states an amount other than those the question gives itself ("买JOT
+    100%股权，对价多少钱" is not answered by the title's 100%) — of money, when ``money``."""
+    if money and not states_money(_CODE_RE.sub(" ", text)):
+        return False
+    own = {n.replace(",", "") for n in _AMOUNT_RE.findall(_DATE_PART_RE.sub(" ", given))}
+    text = _DATE_PART_RE.sub(" ", _CODE_RE.sub(" ", text))
+    return any(n.replace(",", "") not in own for n in _AMOUNT_RE.findall(text)) or \
+        bool(set(_COUNT_WORDS_RE.findall(text)) - set(_COUNT_WORDS_RE.findall(given)))
+
+
+def gives_amount(unit: Unit, query: Query) -> bool:
+    """Whether the passage gives the amount asked: any amount, and where it names what the
+    number is asked of (用户 of 月活用户有多少), a figure beside that word — the 50mm of a
+    passage about users' cameras is not a number of users — or, in a row, in the cell under
+    it. A passage that names it in other words is judged by its amounts alone."""
+    if not _has_amount(unit.text, query.question, query.wants_money):
+        return False
+    if unit.chunk.kind == "row":  # a row says whose figure a cell is by its header, not by nearness
+        cells = [v for h, v in unit.chunk.cells if any(noun in normalize(h) for noun in query.measured)]
+        return not cells or any(_has_amount(v, query.question, query.wants_money) for v in cells)
+    spans = [(m.start(), m.end()) for noun in query.measured for m in re.finditer(re.escape(noun), unit.norm)]
+    return not spans or any(
+        _has_amount(unit.norm[max(0, a - AMOUNT_REACH):b + AMOUNT_REACH], query.question, query.wants_money)
+        for a, b in spans)
