@@ -145,8 +145,9 @@ EXPLANATION_CHARS = 8
 # reaches took a clause's other figure in our own test passages
 SIDE_REACH = 6
 # A number asked of a noun (月活用户有多少) stands this close to it where the passage names it
-# ("用户数量达到1500万": 4, "478个游戏版号": 4); chosen on questions of our own (tests/
-# test_precision.py and probes), none of the visible sets' answers moved with it from 6 to 12
+# ("用户数量达到1500万": 4 characters, "478个游戏版号": 3); chosen on questions of our own
+# (tests/test_precision.py and probes: the 50mm of a camera sentence stands 25 away from 用户);
+# the visible sets were measured at 8 only, and did not move from before the rule
 AMOUNT_REACH = 8
 # Two characters jieba cut apart (日 / 频择 / 时 of 日频择时) are rejoined as the report's own word
 # when it writes them together in at least this many passages, and in at least this share of

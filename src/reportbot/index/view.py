@@ -2,8 +2,9 @@
 
 Built once per set of indexed file versions (the key is a hash of the manifest's complete
 sources), normally at the end of an ingest; a reader that finds none builds and saves it. What
-an earlier view computed per chunk (keyword tokens) or per unit (vectors) is reused by id, so
-adding one report to two hundred tokenizes and fetches only that report. Laid out in
+an earlier view computed per chunk (keyword tokens) or per unit (vectors) is reused by id where
+the text is the same (a parser change keeps ids, not texts), so adding one report to two hundred
+tokenizes and fetches only that report. Laid out in
 ``<index>/view-<key>/``:
 
 - ``view.pkl``: chunks, tables and their search (``tablesearch.TableSearch``), aliases, the

@@ -15,6 +15,7 @@ _NAME_FLAGS = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 _ASKS_NUMBER_RE = re.compile(r"^(?:多少|几)")
 
 _CN_NUMERAL = "一二三四五六七八九十两"
+_CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 _DURATION_RE = re.compile(rf"(?:近|过去|最近|前|未来|之后|此后)\s*(\d+|[{_CN_NUMERAL}]+)\s*个?"
                           r"(?:年|月|季度|季|周|天|日|交易日)")
 
@@ -52,6 +53,3 @@ def duration_numbers(question: str) -> dict[str, tuple[str, ...]]:
         forms = [str(value)] + [c for c, v in _CN_VALUE.items() if v == value]
         out[forms[0]] = tuple(dict.fromkeys(f for f in forms[1:]))
     return out
-
-
-_CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
