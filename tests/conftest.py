@@ -56,6 +56,18 @@ def browser():
         b.close()
 
 
+def indexed_notes(tmp_path_factory, name: str, files: dict[str, str]):
+    """A bot over notes written by a test ({file name: text}), ingested into a real index."""
+    from reportbot import ReportBot, Settings
+
+    corpus = tmp_path_factory.mktemp(name)
+    for file_name, text in files.items():
+        (corpus / file_name).write_text(text, encoding="utf-8")
+    bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp(f"{name}-index"), llm_model=None))
+    assert not bot.ingest().errors
+    return bot
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

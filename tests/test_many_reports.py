@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import indexed_notes
 
 RISKS = ["宏观经济下行风险", "原材料价格波动风险", "行业竞争加剧风险", "政策变化风险"]
 OTHER_RISKS = ["汇率大幅波动风险", "海外需求不及预期风险"]
@@ -20,15 +21,8 @@ def _note(i: int, risks: list[str]) -> str:
 
 @pytest.fixture(scope="module")
 def library_bot(tmp_path_factory):
-    from reportbot import ReportBot, Settings
-
-    corpus = tmp_path_factory.mktemp("many")
-    for i in range(1, 6):
-        (corpus / f"example_note_{i}.txt").write_text(_note(i, RISKS), encoding="utf-8")
-    (corpus / "example_note_6.txt").write_text(_note(6, OTHER_RISKS), encoding="utf-8")
-    bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("many-index"), llm_model=None))
-    assert not bot.ingest().errors
-    return bot
+    notes = {f"example_note_{i}.txt": _note(i, RISKS) for i in range(1, 6)}
+    return indexed_notes(tmp_path_factory, "many", {**notes, "example_note_6.txt": _note(6, OTHER_RISKS)})
 
 
 def test_a_list_many_reports_share_is_given_whole_and_once(library_bot):

@@ -6,6 +6,7 @@ written here and indexed in the run (real Chroma, real model)."""
 from __future__ import annotations
 
 import pytest
+from conftest import indexed_notes
 
 NOTE = """示例证券
 星海互动（300999.SZ）公司点评：新游上线，海外加速
@@ -32,14 +33,7 @@ NOTE = """示例证券
 
 @pytest.fixture(scope="module")
 def note_bot(tmp_path_factory):
-    from reportbot import ReportBot, Settings
-
-    corpus = tmp_path_factory.mktemp("precision")
-    (corpus / "example_game_note_2023.txt").write_text(NOTE, encoding="utf-8")
-    bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("precision-index"),
-                             llm_model=None))
-    assert not bot.ingest().errors
-    return bot
+    return indexed_notes(tmp_path_factory, "precision", {"example_game_note_2023.txt": NOTE})
 
 
 def test_a_number_of_users_is_not_answered_by_words_about_users(note_bot):

@@ -5,6 +5,7 @@ the daily one, "周频" the weekly. A note written here, indexed in the run (rea
 from __future__ import annotations
 
 import pytest
+from conftest import indexed_notes
 
 NOTE = """示例证券
 择时模型系列研究：基于示例模型的指数择时
@@ -33,14 +34,7 @@ NOTE = """示例证券
 
 @pytest.fixture(scope="module")
 def timing_bot(tmp_path_factory):
-    from reportbot import ReportBot, Settings
-
-    corpus = tmp_path_factory.mktemp("qualifiers")
-    (corpus / "example_timing_2024.txt").write_text(NOTE, encoding="utf-8")
-    bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("qualifiers-index"),
-                             llm_model=None))
-    assert not bot.ingest().errors
-    return bot
+    return indexed_notes(tmp_path_factory, "qualifiers", {"example_timing_2024.txt": NOTE})
 
 
 def test_the_unqualified_table_answers_the_other_qualifier(timing_bot):

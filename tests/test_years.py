@@ -6,6 +6,7 @@ or state the question's own figure."""
 from __future__ import annotations
 
 import pytest
+from conftest import indexed_notes
 
 NOTE = """示例证券
 示例科技（600000.SH）公司点评：订单加速释放
@@ -28,13 +29,7 @@ NOTE = """示例证券
 
 @pytest.fixture(scope="module")
 def note_bot(tmp_path_factory):
-    from reportbot import ReportBot, Settings
-
-    corpus = tmp_path_factory.mktemp("note")
-    (corpus / "example_note_2024.txt").write_text(NOTE, encoding="utf-8")
-    bot = ReportBot(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("note-index"), llm_model=None))
-    assert not bot.ingest().errors
-    return bot
+    return indexed_notes(tmp_path_factory, "note", {"example_note_2024.txt": NOTE})
 
 
 def test_which_years_pass_a_threshold(note_bot):

@@ -107,6 +107,7 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
         return []
     heavy = max((w for t, w in weighted if t.key), default=0.0)
     seen: set[tuple[str, str]] = set()
+    abouts: dict[str, str] = {}
     out: list[Scored] = []
     for rank, chunk in enumerate(chunks):
         for unit in retriever.units(chunk):
@@ -127,8 +128,9 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                     ctx += w * _term_match(retriever, term, unit.ctx_norm)
                 if m < 0.5:
                     missing.append(term.text)
-                    if not term.role and not term.soft and contrasting_word(term.text, unit.about_norm):
-                        blocked = True  # "日频" asked, the caption says （周频）: another of the kind
+                    if not term.role and not term.soft:
+                        if contrasting_word(term.text, _about(unit.chunk, abouts)):
+                            blocked = True  # "日频" asked, the caption says （周频）: another of the kind
                     may_block = term.key and not (term.prior and query.followup == "sub")
                     if may_block and w >= BLOCK_SHARE * heavy:
                         blocked = True
@@ -144,6 +146,15 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             out.append(Scored(unit, got / total, body / total, ctx / total, missing, blocked, rank,
                               semantic))
     return out
+
+
+def _about(chunk: StoredChunk, abouts: dict[str, str]) -> str:
+    """What a passage says it is about, its table's caption and its section (normalized once a
+    chunk, and only when a question's plain word is missing from it)."""
+    about = abouts.get(chunk.id)
+    if about is None:
+        about = abouts[chunk.id] = normalize(f"{chunk.table}\n{chunk.section}")
+    return about
 
 
 def _already_shown(unit: Unit, shown: str) -> bool:
@@ -245,7 +256,8 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
         if _merit(s) < _merit(own_best) - TIE_MARGIN and not sibling:
             continue
         one_table = table and all(c.unit.chunk.table_id == table for c in [*chosen, s])
-        if normalize(s.unit.text) not in said and len(said) >= (MAX_TABLE_ROWS if one_table else MAX_UNITS):
+        text = normalize(s.unit.text)
+        if text not in said and len(said) >= (MAX_TABLE_ROWS if one_table else MAX_UNITS):
             continue
         if section_level and not s.unit.first:
             continue
@@ -253,7 +265,7 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                for c in chosen):
             continue  # shares a sentence with a unit already chosen (a sentence and its pair)
         chosen.append(s)
-        said.add(normalize(s.unit.text))
+        said.add(text)
     return chosen, scored
 
 

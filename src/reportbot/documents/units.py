@@ -28,7 +28,6 @@ class Unit:
     norm: str = ""
     body_norm: str = ""
     ctx_norm: str = ""
-    about_norm: str = ""  # its table's caption and its section: what the passage says it is about
 
     def __post_init__(self) -> None:
         # a row's own text includes its table's caption: the caption names what the row is
@@ -37,7 +36,6 @@ class Unit:
         self.ctx_norm = normalize(self.context) + "".join(
             f"\n{normalize(extra)}" for extra in (self.lead, self.about) if extra)
         self.norm = self.ctx_norm + "\n" + self.body_norm
-        self.about_norm = normalize(f"{self.chunk.table}\n{self.chunk.section}")
 
 
 def units_of(chunk: Chunk, about: str = "", lead: str = "") -> list[Unit]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
+from .stopwords import NAME_POS
+
 # words between a measured noun and 多少/几 that do not change what is measured
 _LINKS = {"有", "是", "为", "达", "达到", "共", "一共", "总共", "大概", "大约", "约", "到底", "究竟",
           "能", "会", "共有", "总计", "合计", "大致"}
 # names and the report's own words keep their role; pronouns, measure words, time words are no measure
 _NOUN_FLAGS = ("n", "vn", "an")
-_NAME_FLAGS = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 _ASKS_NUMBER_RE = re.compile(r"^(?:多少|几)")
 
 _CN_NUMERAL = "一二三四五六七八九十两"
@@ -33,7 +34,7 @@ def measured_nouns(words: list[tuple[str, str]]) -> set[str]:
         if j < 0:
             continue
         noun, flag = words[j]
-        if len(noun) >= 2 and flag.startswith(_NOUN_FLAGS) and not flag.startswith(_NAME_FLAGS):
+        if len(noun) >= 2 and flag.startswith(_NOUN_FLAGS) and not flag.startswith(NAME_POS):
             out.add(noun)
     return out
 

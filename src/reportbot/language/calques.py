@@ -31,7 +31,7 @@ def calque_names(question: str, companies: Iterable[str], lemma: Callable[[str],
     index, _ = cedict.reverse_index(lemma)
     if not index:
         return {}
-    companies = list(companies)
+    companies = set(companies)
     out = {}
     for m in _TITLE_RUN_RE.finditer(question):
         words = _WORD_RE.findall(m.group(0))
@@ -44,9 +44,11 @@ def calque_names(question: str, companies: Iterable[str], lemma: Callable[[str],
         if not all(senses):
             continue
         prefixes = {"".join(p) for p in itertools.islice(itertools.product(*senses), MAX_CANDIDATES)}
-        kind_dropped = len(core) < len(words)
-        found = {c for c in companies for p in prefixes
-                 if (c.startswith(p) and len(c) > len(p) if kind_dropped else c == p)}
+        if len(core) < len(words):  # a trade word stands for the name's ending: a longer name
+            lengths = {len(p) for p in prefixes}
+            found = {c for c in companies for n in lengths if len(c) > n and c[:n] in prefixes}
+        else:
+            found = prefixes & companies
         if len(found) == 1:
             out[m.group(0)] = found.pop()
     return out
