@@ -38,6 +38,7 @@ bench: setup
 	$(VENV)/bin/python benchmarks/bench.py
 	$(VENV)/bin/python benchmarks/load.py
 	$(VENV)/bin/python benchmarks/heldout.py
+	$(VENV)/bin/python benchmarks/renderings.py
 
 # 1, 50 and 200 synthetic reports (benchmarks/synth.py); libraries and indexes are kept in
 # benchmarks/.scale/, so only the first run spends the ~40 minutes of ingest

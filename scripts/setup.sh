@@ -3,6 +3,8 @@
 #   scripts/setup.sh            Python environment in .venv (CPU torch, offline m3e-small model)
 #   scripts/setup.sh --browser  also Debian's packages the tests use: chromium + CJK fonts (browser
 #                               tests), LibreOffice Calc (CSV exports opened as a spreadsheet would)
+#                               and Writer (the report exported from Word as a PDF), poppler-utils
+#                               (pdftoppm: scans made in the run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,12 +13,14 @@ PYTHON="${PYTHON:-python3}"
 
 if [ "${1:-}" = "--browser" ]; then
   if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
-      || ! command -v soffice >/dev/null 2>&1; then
+      || ! command -v soffice >/dev/null 2>&1 || ! dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 \
+      || ! command -v pdftoppm >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" = 0 ] || SUDO="sudo"
-    echo "==> installing Debian packages: chromium fonts-noto-cjk libreoffice-calc-nogui"
+    echo "==> installing Debian packages: chromium fonts-noto-cjk libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils"
     $SUDO apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-noto-cjk libreoffice-calc-nogui
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-noto-cjk libreoffice-calc-nogui \
+      libreoffice-writer-nogui poppler-utils
   fi
 fi
 

@@ -67,3 +67,74 @@ def test_an_english_company_name_reads_as_its_chinese_calque(note_bot):
 def test_an_english_name_no_company_renders_is_not_answered_with_another(note_bot):
     answer = note_bot.ask("What is the 2023E PE of Giant Network?")
     assert "18.6" not in answer.text.split("\n")[0] and "25.1" not in answer.text.split("\n")[0]
+
+
+STRATEGY = """示例证券
+择时策略研究：QXT模型在指数上的表现
+分析师 李示例
+
+➤ 指数择时
+
+QXT模型在沪深300上择时，年化收益率为12.5%，最大回撤为20.1%。
+QXT模型在恒生指数上择时，年化收益率为9.8%，最大回撤为25.3%。
+QXT模型换手率适中，择时信号稳定。
+
+➤ 参数
+
+QXT模型的窗口长度取20日，信号阈值取0.5。
+
+➤ 稳健性
+
+QXT模型在不同窗口下表现稳定，样本外收益与样本内相近。
+
+➤ 风险提示
+
+QXT模型基于历史数据，市场环境变化可能导致模型失效。
+➤ 数据
+
+QXT模型使用日频收盘价与成交量数据，样本区间为2010年至2024年。
+
+➤ 信号
+
+QXT模型的多空信号由趋势与波动两部分合成。
+
+➤ 调仓
+
+QXT模型每周调仓一次，交易成本按单边千分之一计。
+
+➤ 对比
+
+QXT模型相比均线策略，QXT模型的回撤更小。
+
+➤ 结论
+
+QXT模型整体表现稳健，可作为择时参考。
+"""
+WEEKLY = """示例证券
+海外市场周报
+分析师 赵示例
+
+➤ 美股
+
+当周，英伟达股价上涨5.2%，领涨科技股，能源板块回落。
+苹果股价上涨1.1%，美债利率小幅下行。
+
+公司	代码	周涨跌幅
+英伟达	NVDA.O	5.2%
+苹果	AAPL.O	1.1%
+埃克森美孚	XOM.N	-2.3%
+"""
+
+
+@pytest.fixture(scope="module")
+def two_reports(tmp_path_factory):
+    return indexed_notes(tmp_path_factory, "subject", {"example_strategy_2024.txt": STRATEGY,
+                                                       "example_weekly_2024.txt": WEEKLY})
+
+
+def test_the_name_a_question_is_about_must_be_in_the_passage(two_reports):
+    # the weekly speaks of 英伟达, the strategy of QXT: neither tells how QXT fares on 英伟达
+    answer = two_reports.ask("QXT在英伟达上表现如何？")
+    assert not answer.found and "qxt" in answer.text.lower()
+    answer = two_reports.ask("QXT模型在恒生指数上的年化收益率是多少？")
+    assert answer.found and "9.8%" in answer.text.split("\n")[0]

@@ -155,3 +155,29 @@ AMOUNT_REACH = 8
 # Measured on the shared real PDFs' jargon and the bundled report; looser shares made 是用 a word.
 REPORT_WORD_MIN_DF = 3
 REPORT_WORD_COHESION = 0.3
+
+# Tables ruled only across (documents/threeline.py). A rule is a filled rectangle or line this
+# thin (Chromium draws 1px borders as 0.75 pt rectangles, Word's 1.5 pt rules as 1.5 pt ones);
+# rules whose ends lie this close are of one extent (rounding of cell borders drawn one by one:
+# ≤ 2 pt in the Chromium and LibreOffice prints made in the tests); a rule shorter than this is
+# an underline or a chart tick, not a table's (the narrowest table column pair seen: ~70 pt).
+RULE_THICKNESS = 2.5
+RULE_ALIGN = 3.0
+RULE_MIN_WIDTH = 60.0
+# A table this share as wide as the page's text spans its columns: it cuts the page into bands
+# read one after another (documents/reading.py). 0.8: the two-column print's wide tables span
+# 1.0, a table in one column of two 0.45–0.5; a main column beside a sidebar (the real company
+# note) is ~0.7 of the page and stays one column with its sidebar.
+SPANNING_SHARE = 0.8
+# A table pads its rows when this share of its line-to-line steps (and two at least) are wider
+# than its tightest (documents/threeline.py): a padded table has a gap at every row, 0.2–0.5
+# of the steps in the two-column print (a narrow first column wraps a name over four lines);
+# a table of single-line rows only at its row groups (0.05–0.15 in the real company note's
+# statements), whose rows a figure under a figure starts anyway. 0.1 takes both right; a
+# text-only table of unpadded rows with two row-group gaps is the case it would get wrong.
+PADDED_SHARE = 0.1
+# A line this many of its font sizes above a table, in its column, is the table's caption and
+# the table follows it (documents/reading.py); farther, the table goes before what is below it.
+# 3: captions stand 0.5–2 sizes above their tables in the real PDFs and the prints made in the
+# tests; the running header above a table at the top of a column stands 3.5+ away.
+CAPTION_GAP = 3.0

@@ -106,6 +106,7 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     if not weighted:
         return []
     heavy = max((w for t, w in weighted if t.key), default=0.0)
+    subject = _subject(query, weighted)
     seen: set[tuple[str, str]] = set()
     abouts: dict[str, str] = {}
     out: list[Scored] = []
@@ -132,7 +133,9 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                         if contrasting_word(term.text, _about(unit.chunk, abouts)):
                             blocked = True  # "日频" asked, the caption says （周频）: another of the kind
                     may_block = term.key and not (term.prior and query.followup == "sub")
-                    if may_block and w >= BLOCK_SHARE * heavy:
+                    # the name the question is about blocks however often the corpus says it:
+                    # a passage on 标普500 does not tell how MHHTML fares on it
+                    if may_block and (w >= BLOCK_SHARE * heavy or term is subject):
                         blocked = True
             if query.wants_date and not _DATE_IN_TEXT_RE.search(unit.text):
                 blocked = True  # asked "when", and this passage gives no date
@@ -146,6 +149,15 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             out.append(Scored(unit, got / total, body / total, ctx / total, missing, blocked, rank,
                               semantic))
     return out
+
+
+def _subject(query: Query, weighted: list[tuple[Term, float]]) -> Term | None:
+    """The first name a question asks about (MHHTML in "MHHTML在标普500上效果怎么样"), when it
+    names two or more and compares none: what every passage quoted must speak of."""
+    names = [t for t, _ in weighted if t.role == "entity" and t.key and not t.prior]
+    if len(names) < 2 or COMPARE_RE.search(query.question):
+        return None
+    return min(names, key=lambda t: query.question.lower().find(t.text.lower()) % 10_000)
 
 
 def _about(chunk: StoredChunk, abouts: dict[str, str]) -> str:

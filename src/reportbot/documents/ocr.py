@@ -44,6 +44,7 @@ def _ocr():
 class OcrPage:
     chars: list[dict] = field(default_factory=list)  # outside the ruled tables
     tables: list[tuple[tuple[float, float, float, float], list[list[str]]]] = field(default_factory=list)
+    rules: list[tuple[float, float, float]] = field(default_factory=list)  # (x0, x1, y) of each rule across
 
 
 def read_page(data: bytes, page_index: int) -> OcrPage:
@@ -74,7 +75,7 @@ def read_page(data: bytes, page_index: int) -> OcrPage:
                           "top": top, "bottom": bottom, "size": size, "upright": True,
                           "fontname": "OCR", "non_stroking_color": (0,)})
     page = OcrPage()
-    grids = _grids(np.asarray(image.convert("L")))
+    grids, page.rules = _grids(np.asarray(image.convert("L")))
     for x0, top, x1, bottom, xs, ys, ruled in grids:
         inside = [c for c in chars
                   if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
@@ -102,9 +103,10 @@ def _lines_at(mask, axis: int) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
-def _grids(gray) -> list[tuple]:
+def _grids(gray) -> tuple[list[tuple], list[tuple[float, float, float]]]:
     """Tables drawn with rulings in the image (OpenCV: the long horizontal and vertical strokes
-    kept by morphological opening), each as its box and its column and row lines, in points."""
+    kept by morphological opening), each as its box and its column and row lines, in points;
+    and every horizontal rule on its own (x0, x1, y), for tables ruled only across."""
     import cv2
     import numpy as np
 
@@ -128,7 +130,10 @@ def _grids(gray) -> list[tuple]:
         s = OCR_SCALE
         out.append((x / s, y / s, (x + bw_) / s, (y + bh) / s,
                     [(x + v) / s for v in xs], [(y + v) / s for v in ys], ruled))
-    return out
+    n, _, stats, _ = cv2.connectedComponentsWithStats(hor)
+    rules = [(x / OCR_SCALE, (x + rw) / OCR_SCALE, (y + rh / 2) / OCR_SCALE)
+             for x, y, rw, rh, _ in stats[1:n] if rh <= 6]
+    return out, rules
 
 
 def _cells(chars: list[dict], xs: list[float], ys: list[float], ruled: list[list[bool]]) -> list[list[str]]:

@@ -11,18 +11,21 @@ of a few paragraphs within one section.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
 from .loaders import Page
 
+# 12: tables ruled only across (three-line tables), pages cut into bands by tables across
+# their columns, a row label repeated under other rows named with the row above it
 # 11: glyphs upright up to a matrix's rounding noise, white text on fills drawn as paths
 # (tables that were dropped whole come back);
 # 10: headings by outline numbering and wrapped onto two lines, centred group headers, a row
 # labels' header on the lower line, contents pages left out; 9: pages without a usable text
 # layer read by OCR; 8: PDF pages read by region, unruled tables, cover title; 7: instruction
 # lines quarantined
-PARSER_VERSION = 11
+PARSER_VERSION = 12
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"
@@ -131,6 +134,21 @@ def header_paths(top: list[str], sub: list[str]) -> list[tuple[str, ...]]:
     return out
 
 
+def _qualified_repeats(body: list[list[str]]) -> list[list[str]]:
+    """A row label said more than once in a table, each time under another row (同比增长(%)
+    under 营业收入, under 净利润 …), is that row's: named with the label above it."""
+    counts = Counter(r[0] for r in body if r and r[0])
+    out, above = [], ""
+    for r in body:
+        label = r[0] if r else ""
+        if label and counts[label] > 1 and above and counts[above] == 1:
+            r = [f"{above} {label}", *r[1:]]
+        elif label:
+            above = label
+        out.append(r)
+    return out
+
+
 def _is_subheader(top: list[str], nxt: list[str]) -> bool:
     """True when ``nxt`` is the second line of a two-level header under ``top``: it fills
     in cells a spanning header left empty, and holds no numbers. Its first cell is empty,
@@ -209,6 +227,7 @@ class _Parser:
         self.tables += 1
         table_id = f"t{self.tables}"
         caption = caption or self.heading or self.part or "表格"
+        body = _qualified_repeats(body)
         previous: list[str] = []
         lines = ["\t".join(header)]
         kept: list[list[str]] = []

@@ -26,16 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
-from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE, LAYOUT_CELL_CHARS
-from . import glyphs, headings, layout, ocr, unruled
-from .charfold import normalize_text
+from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE
+from . import headings, layout, ocr, reading
 
 # A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
 # REPEAT_SHARE of the pages is a running header/footer (seen: 6–8% margins in Chromium and
 # Word prints; 0.5 keeps a header that skips the cover and the last pages).
 MARGIN = 0.1
 REPEAT_SHARE = 0.5
-CHART_LABEL_PARTS = 3  # a chart's tick line holds one to three numbers (two axes, a legend value)
 STAMP_CHARS = 12  # a line this long on most pages of a report of 3+ pages is a stamp, not text
 TITLE_SIZE_SHARE = 0.8  # cover lines this near the largest size are the title (a second line set
 # a size or two smaller joins it: 16 under 18 pt; a series line at 14 under 20 pt does not)
@@ -53,16 +51,6 @@ class PdfText:
     warnings: list[str] = field(default_factory=list)  # "page 3: …"
 
 
-def _cell(text: str | None) -> str:
-    if not text:
-        return ""
-    parts = [p.strip() for p in text.split("\n")]
-    out = ""
-    for p in parts:
-        out = layout.join_text(out, p)
-    return out.replace("\t", " ")
-
-
 def _unreadable(text: str) -> float:
     """Share of glyphs with no readable character: private-use code points, replacement
     characters, controls, and glyphs pdfminer could not map at all ("(cid:123)")."""
@@ -72,55 +60,6 @@ def _unreadable(text: str) -> float:
         return 0.0
     bad = sum(1 for c in chars if c == "\ufffd" or unicodedata.category(c) in ("Co", "Cn", "Cc"))
     return bad / len(chars)
-
-
-def _data_table(rows: list[list[str]]) -> bool:
-    """A ruled grid holds data when it has rows and columns and most of its cells are filled;
-    a page-design grid is sparse (a Word cover laid out in a table: 5–25% filled in the shared
-    real PDFs) or frames whole paragraphs or whole unruled tables in its cells (over
-    LAYOUT_CELL_CHARS each). A description column of a sentence a cell is data."""
-    cells = [c for r in rows for c in r if c]
-    if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2 or not cells:
-        return False
-    slots = sum(len(r) for r in rows)
-    return sum(len(c) > LAYOUT_CELL_CHARS for c in cells) <= 0.2 * len(cells) and len(cells) >= 0.5 * slots
-
-
-def _banner(rows: list, i: int) -> bool:
-    """One character alone on its line, stacked with others at the same place: a vertical
-    banner (宏/观/研/究), read as noise."""
-    segs = rows[i].segments
-    if len(segs) != 1 or len(segs[0].text) != 1:
-        return False
-    mid = (segs[0].x0 + segs[0].x1) / 2
-    return any(r is not rows[i] and any(len(s.text) == 1 and abs((s.x0 + s.x1) / 2 - mid) < s.size
-                                        for s in r.segments) for r in rows[max(0, i - 2):i + 3])
-
-
-def _page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
-    """Lines and tables of a page in reading order (layout.py); and the body font size.
-    ``read``: what OCR read on a page whose text layer is missing or garbage."""
-    kept = []
-    if read is None:
-        for t in page.find_tables():
-            rows = [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
-            if _data_table(rows):
-                kept.append((t.bbox, rows))
-    else:
-        kept = [(bbox, rows) for bbox, rows in read.tables if _data_table(rows)]
-    chars = glyphs.visible_chars(page, exclude=[bbox for bbox, _ in kept]) if read is None else read.chars
-    sizes = Counter(round(c.get("size", 0), 1) for c in chars if not c["text"].isspace())
-    rows = layout.physical_lines(chars, float(page.height))
-    rows = [r for i, r in enumerate(rows) if not _banner(rows, i)]
-    out: list = []
-    for region, right in layout.regions(rows, float(page.width)):
-        out.extend(unruled.blocks(region, right))
-    for (x0, top, x1, bottom), rows in kept:
-        at = next((i for i, b in enumerate(out) if b.top >= top), len(out))
-        out.insert(at, layout.Table(top, bottom, rows, x0, x1))
-    out = [b for b in out if not isinstance(b, layout.Line) or not _chart_label(b.text)]
-    body = sizes.most_common(1)[0][0] if sizes else 0.0
-    return out, body
 
 
 def _blocks_text(blocks: list) -> str:
@@ -154,14 +93,6 @@ def _contents_page(blocks: list) -> bool:
     entries = sum(bool(_ENTRY_RE.match(t)) for t in lines)
     leaders = sum(bool(_LEADER_RE.match(t)) for t in lines)
     return entries >= CONTENTS_MIN_ENTRIES and entries + leaders >= CONTENTS_SHARE * len(lines)
-
-
-def _chart_label(text: str) -> bool:
-    """A short line of nothing but numbers, dates or percentages outside a table: a chart's
-    axis ticks or value labels (a longer one is a table row whose table was not found: kept)."""
-    parts = text.split()
-    return 0 < len(parts) <= CHART_LABEL_PARTS and not any(ch in text for ch in "年月日") \
-        and all(layout.is_number(p) for p in parts)
 
 
 def _stamp_key(text: str) -> str:
@@ -200,9 +131,9 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
         for number, page in enumerate(pages, 1):
             if check:
                 check(number)
-            blocks, body = _page_blocks(page)
+            blocks, body = reading.page_blocks(page)
             if _needs_ocr(blocks, page) and ocr.available():
-                blocks, body = _page_blocks(page, ocr.read_page(data, number - 1))
+                blocks, body = reading.page_blocks(page, ocr.read_page(data, number - 1))
                 read_by_ocr.add(number)
             contents = _contents_page(blocks)
             if contents:
@@ -296,19 +227,39 @@ def cover_title(blocks: list, height: float) -> str:
 
 
 def _merge_continued_tables(pages: list[tuple[int, list]]) -> None:
-    """A table that ends one page and starts the next, with the same columns, is one table;
-    a repeated header row on the second page is dropped."""
+    """A table that ends one page (or column) and starts the next, with the same columns, is one
+    table; a repeated header row on the second part is dropped, and a row broken by the break
+    (its first line left empty a column every other row fills) is joined to the row above."""
     for (_, prev), (_, cur) in zip(pages, pages[1:]):
-        if not prev or not cur or not isinstance(prev[-1], layout.Table) or not isinstance(cur[0], layout.Table):
-            continue
-        a, b = prev[-1], cur[0]
-        if not a.rows or not b.rows or len(a.rows[0]) != len(b.rows[0]):
-            continue
-        repeated = 0  # header rows printed again at the top of the page (one or two levels)
-        while repeated < min(len(a.rows), len(b.rows)) and b.rows[repeated] == a.rows[repeated]:
-            repeated += 1
-        a.rows.extend(b.rows[repeated:])
-        cur.pop(0)
+        if prev and cur and isinstance(prev[-1], layout.Table) and isinstance(cur[0], layout.Table) \
+                and _continues(prev[-1], cur[0]):
+            cur.pop(0)
+    for _, blocks in pages:  # parts of one table in two columns of a page, one after the other
+        i = 1
+        while i < len(blocks):
+            a, b = blocks[i - 1], blocks[i]
+            if isinstance(a, layout.Table) and isinstance(b, layout.Table) and a.rows and b.rows \
+                    and a.rows[0] == b.rows[0] and _continues(a, b):
+                blocks.pop(i)
+            else:
+                i += 1
+
+
+def _continues(a: layout.Table, b: layout.Table) -> bool:
+    """Append ``b`` to ``a`` when it has a's columns; say whether it did."""
+    if not a.rows or not b.rows or len(a.rows[0]) != len(b.rows[0]):
+        return False
+    repeated = 0  # header rows printed again at the top of the page (one or two levels)
+    while repeated < min(len(a.rows), len(b.rows)) and b.rows[repeated] == a.rows[repeated]:
+        repeated += 1
+    rest = b.rows[repeated:]
+    body = a.rows[repeated or 1:] + rest[1:]
+    if rest and len(a.rows) > max(repeated, 1) and len(body) >= 2 and any(
+            not rest[0][j] and all(r[j] for r in body) for j in range(len(rest[0]))):
+        a.rows[-1] = [layout.join_text(x, y) if x and y else x or y for x, y in zip(a.rows[-1], rest[0])]
+        rest = rest[1:]
+    a.rows.extend(rest)
+    return True
 
 
 def _text_right_edge(pages: list[tuple[int, list]]) -> float:
