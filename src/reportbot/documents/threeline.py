@@ -3,11 +3,15 @@ no verticals), as brokers print them, and any table whose rows stand between rul
 
 pdfplumber finds a table by the crossings of its rules, so a table without vertical rules has
 none. Here the rules alone frame it: horizontal rules of the same extent stacked on a page bound
-a table, the band between the first two is its header when the band is a line or three, and the
-columns are where the rule's segments meet (Chromium and Word draw a border a cell at a time)
-or, for a rule drawn in one stroke, the white gaps through every row. Rows are told apart by the
-space between them (cell padding) and, where there is none, by a line that begins in the first
-column while no cell above it ran to its column's edge.
+a table; the band between the first two is its header when the band is a line or three (or the
+line just over the first rule, for a table ruled under its header and below); a rule between
+row groups goes on with the table. Columns are the white gaps through the rows, parted again
+where a border drawn a cell at a time (Chromium, Word) has its joints and no word crosses, or,
+where the header stands in more columns than the rows (OCR boxes a year and the text beside it
+as one run), where the header's cells start. Rows start after a gap wider than the lines' own
+spacing where the table pads its rows, else at a line that fills a cell whose text above did
+not run to its column's edge, and always at a figure under a figure. Chart ticks framed by
+rules and frames around other tables are no tables.
 """
 
 from __future__ import annotations
