@@ -157,7 +157,12 @@ def _subject(query: Query, weighted: list[tuple[Term, float]]) -> Term | None:
     names = [t for t, _ in weighted if t.role == "entity" and t.key and not t.prior]
     if len(names) < 2 or COMPARE_RE.search(query.question):
         return None
-    return min(names, key=lambda t: query.question.lower().find(t.text.lower()) % 10_000)
+    asked = query.question.lower()
+
+    def at(t: Term) -> int:  # a term not written as asked (folded, translated) comes last
+        found = asked.find(t.text.lower())
+        return found if found >= 0 else len(asked)
+    return min(names, key=at)
 
 
 def _about(chunk: StoredChunk, abouts: dict[str, str]) -> str:

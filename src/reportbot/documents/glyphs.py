@@ -48,12 +48,23 @@ def visible_chars(page, exclude: list[tuple[float, float, float, float]] = ()) -
             continue
         if not _upright(c):
             continue
-        if any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in exclude):
+        if _in_any(cx, cy, exclude):
             continue
         if _white(c.get("non_stroking_color")):
             if fills is None:
                 fills = _filled_boxes(page)
-            if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in fills):
+            if not _in_any(cx, cy, fills):
                 continue  # white on the white page: hidden
         out.append(c)
     return out
+
+
+def _in_any(cx: float, cy: float, boxes) -> bool:
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def outside(chars: list[dict], boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """The characters whose centre lies in none of ``boxes`` (tables read apart)."""
+    if not boxes:
+        return chars
+    return [c for c in chars if not _in_any((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, boxes)]

@@ -19,6 +19,9 @@ _engine = None
 _engine_lock = threading.Lock()
 # a text box is a little taller than the glyphs in it: the font size is this share of it
 GLYPH_SHARE = 0.8
+# a horizontal stroke this many pixels high or less is a rule, not a bar or a filled header
+# (a 0.75–1.5 pt rule is 2–4 px at OCR_SCALE after the adaptive threshold)
+RULE_PIXELS = 6
 
 
 def available() -> bool:
@@ -132,7 +135,7 @@ def _grids(gray) -> tuple[list[tuple], list[tuple[float, float, float]]]:
                     [(x + v) / s for v in xs], [(y + v) / s for v in ys], ruled))
     n, _, stats, _ = cv2.connectedComponentsWithStats(hor)
     rules = [(x / OCR_SCALE, (x + rw) / OCR_SCALE, (y + rh / 2) / OCR_SCALE)
-             for x, y, rw, rh, _ in stats[1:n] if rh <= 6]
+             for x, y, rw, rh, _ in stats[1:n] if rh <= RULE_PIXELS]
     return out, rules
 
 

@@ -53,25 +53,25 @@ def _banner(rows: list, i: int) -> bool:
 def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     """Lines and tables of a page in reading order (layout.py); and the body font size.
     ``read``: what OCR read on a page whose text layer is missing or garbage."""
-    kept = []
-    ocr_chars: list[dict] = []
+    height = float(page.height)
     if read is None:
+        kept = []
         for t in page.find_tables():
             rows = [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
             if _data_table(rows):
                 kept.append((t.bbox, rows))
-        seen = glyphs.visible_chars(page, exclude=[bbox for bbox, _ in kept])
+        chars = glyphs.visible_chars(page, exclude=[bbox for bbox, _ in kept])
         # tables ruled only across (three-line tables), which pdfplumber finds no cells in
-        kept.extend((bbox, rows) for bbox, rows in threeline.tables(page, seen) if _data_table(rows))
-    else:
+        across = threeline.tables(page, chars)
+    else:  # OCR took the ruled tables' characters out already
         kept = [(bbox, rows) for bbox, rows in read.tables if _data_table(rows)]
-        rules = [threeline.Rule(x0, x1, y) for x0, x1, y in read.rules]
-        kept.extend((bbox, rows) for bbox, rows in threeline.tables_from(rules, read.chars, float(page.height))
-                    if _data_table(rows))
-        ocr_chars = [c for c in read.chars if not any(_within(c, bbox) for bbox, _ in kept)]
-    chars = glyphs.visible_chars(page, exclude=[bbox for bbox, _ in kept]) if read is None else ocr_chars
+        chars = read.chars
+        across = threeline.tables_from([threeline.Rule(x0, x1, y) for x0, x1, y in read.rules], chars, height)
+    across = [(bbox, rows) for bbox, rows in across if _data_table(rows)]
+    chars = glyphs.outside(chars, [bbox for bbox, _ in across])
+    kept.extend(across)
     sizes = Counter(round(c.get("size", 0), 1) for c in chars if not c["text"].isspace())
-    rows = layout.physical_lines(chars, float(page.height))
+    rows = layout.physical_lines(chars, height)
     rows = [r for i, r in enumerate(rows) if not _banner(rows, i)]
     tables = [layout.Table(top, bottom, cells, x0, x1) for (x0, top, x1, bottom), cells in kept]
     out: list = []
@@ -97,8 +97,6 @@ def _chart_label(text: str) -> bool:
         and all(layout.is_number(p) for p in parts)
 
 
-
-
 def _bands(rows: list[layout.Row], tables: list[layout.Table]):
     """(rows, tables among them, the table under them): the page cut by tables as wide as its
     text, top to bottom; the last band has no table under it (None)."""
@@ -111,7 +109,7 @@ def _bands(rows: list[layout.Row], tables: list[layout.Table]):
     for t in [*wide, None]:
         end = t.top if t is not None else float("inf")
         out.append(([r for r in rows if start <= r.top < end],
-                    [x for x in tables if x not in wide and start <= x.top < end], t))
+                    [x for x in tables if not any(x is w for w in wide) and start <= x.top < end], t))
         start = t.bottom if t is not None else end
     return out
 
@@ -135,7 +133,3 @@ def _place(blocks: list, table: layout.Table) -> None:
     else:
         blocks.insert(next((i for i, b in enumerate(blocks) if b.top >= top), len(blocks)), table)
 
-
-def _within(c: dict, bbox) -> bool:
-    x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]

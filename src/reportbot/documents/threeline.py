@@ -83,7 +83,7 @@ def _prose(band: list[Row], rule_set: list[Rule], width: float) -> bool:
     if not band:
         return False
     joints = [j for r in rule_set for j in r.joints]
-    segs = [p for r in band for s in r.segments for p in (s.parts or [s])]
+    segs = [p for r in band for p in _pieces(r)]
     crossing = sum(1 for s in segs if any(s.x0 + s.size < j < s.x1 - s.size for j in joints))
     long = sum(1 for r in band if len(r.segments) == 1 and r.segments[0].x1 - r.segments[0].x0 > 0.8 * width)
     return long >= 0.5 * len(band) or crossing >= 0.3 * len(segs)
