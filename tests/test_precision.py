@@ -138,3 +138,19 @@ def test_the_name_a_question_is_about_must_be_in_the_passage(two_reports):
     assert not answer.found and "qxt" in answer.text.lower()
     answer = two_reports.ask("QXT模型在恒生指数上的年化收益率是多少？")
     assert answer.found and "9.8%" in answer.text.split("\n")[0]
+
+
+def test_a_span_of_time_is_not_the_amount_asked(tmp_path_factory):
+    """A cover's "6个月目标价" (a label whose value the layout lost) holds a number of months, not
+    a price: the sentence that gives the price answers; a duration asked is answered by one."""
+    from conftest import indexed_notes
+
+    bot = indexed_notes(tmp_path_factory, "span", {"note_xd.txt": (
+        "示例科技（300999.SZ）公司点评\n\n投资评级 买入-A(维持) 6个月目标价\n\n"
+        "公司订单饱满，产能持续扩张，新产线预计将在未来18个月内陆续投产。\n\n"
+        "投资建议：预计公司2024-2026年EPS分别为0.73、1.27、2.13元，继续给予买入-A评级，6个月目标价为60元。\n")})
+    answer = bot.ask("示例科技的目标价是多少？")
+    assert answer.found and "60元" in answer.text.splitlines()[0]
+    assert not any(c.quote.strip().endswith("6个月目标价") for c in answer.citations)
+    months = bot.ask("示例科技的新产线多少个月内投产？")
+    assert months.found and "18个月" in months.text

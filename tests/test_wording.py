@@ -129,3 +129,49 @@ def test_the_disclaimer_answers_only_questions_about_it(bot):
     assert "仅供参考" not in answer.text
     legal = bot.ask("报告的免责声明说了什么？")
     assert legal.found and any("免责声明" in c.section for c in legal.citations)
+
+
+def test_a_misspelt_name_jieba_cuts_in_two_is_read_whole(bot):
+    # 蓝色光表 is cut 蓝色 / 光表: the stretch around the unknown piece sounds like 蓝色光标
+    answer = bot.ask("蓝色光表2022年预计亏多少")
+    assert answer.found and "-11.83" in answer.text and "“蓝色光表”按“蓝色光标”理解" in answer.text
+    names = Homophones(["蓝色光标", "华策"])
+    assert names.name_around("蓝色光表亏多少", 2, 4) == ("蓝色光表", "蓝色光标")
+    assert names.name_around("华测亏多少", 0, 2) is None  # two-character names are not looked for inside words
+
+
+def test_a_number_asked_of_something_the_report_never_names_is_refused_by_it(bot):
+    # the report speaks of 网易伏羲 but never of its staff: the counted noun is what is asked
+    answer = bot.ask("网易伏羲实验室有多少研究人员？")
+    assert not answer.found and "研究人员" in answer.text
+    # the head the report does name (版号) keeps the question answerable, worded otherwise
+    counted = bot.ask("12月28日有多少个进口游戏版号？")
+    assert counted.found and "44" in counted.text
+    # 哪几 asks which ones, not how many: never a count's noun
+    which = bot.ask("预训练模型包括哪几类？")
+    assert which.found
+
+
+def test_traditional_questions_are_read_with_the_same_cues():
+    """Every cue (几个, 三张表, 啥意思) is written in simplified: a traditional question is read in
+    the reading form, and keeps its own script only where it is shown back."""
+    from reportbot.language.scripts import reading_form
+
+    assert reading_form("報告說要包含幾個要點？") == "报告说要包含几个要点？"
+
+
+def test_traditional_questions_answer_as_the_simplified_do(bot):
+    import json
+    from pathlib import Path
+
+    import opencc
+
+    cc = opencc.OpenCC("s2twp")  # Taiwan's script and words, as a user there writes
+    items = [json.loads(line) for line in
+             (Path(__file__).parent.parent / "benchmarks" / "own" / "bundled_probes2.jsonl").read_text().splitlines()]
+    asked = [it for it in items if it["answer"] and not it.get("history") and it["type"] != "english"][:12]
+    for it in asked:
+        simplified, traditional = bot.ask(it["q"]), bot.ask(cc.convert(it["q"]))
+        assert traditional.found == simplified.found, it["q"]
+        assert [c.quote for c in traditional.citations] == [c.quote for c in simplified.citations], it["q"]
+        assert traditional.question == cc.convert(it["q"])  # shown back as the user wrote it

@@ -18,6 +18,10 @@ _AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.\-])\d+(?:[.,]\d+)?")
 # a count in words (数十个, 四大, 两款); 一个 alone is the article "a", not a count
 _COUNT_WORDS_RE = re.compile(r"(?:[两二三四五六七八九十百千万数几]|一[十百千万])[一二三四五六七八九十百千万]*"
                              r"(?:个|家|款|种|大|项|条|位|名|倍|成|亿|万|只|部)")
+# a span of time (6个月目标价, 近12个月) qualifies a figure; it is the amount only when a
+# duration is asked (多久, 几个月, 多少天)
+_SPAN_RE = re.compile(r"(?<![\d.])\d+\s*个?(?:月|季度|周|天|交易日)")
+_ASKS_SPAN_RE = re.compile(r"多久|多长时间|多长|(?:几|多少)个?(?:月|季度|周|天|交易日|年)")
 # a security code (300459.SZ) is a name, not an amount
 _CODE_RE = re.compile(r"\b\d{4,6}\.(?:SZ|SH|BJ|HK)\b", re.I)
 
@@ -28,6 +32,8 @@ def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
     if money and not states_money(_CODE_RE.sub(" ", text)):
         return False
     own = {n.replace(",", "") for n in _AMOUNT_RE.findall(_DATE_PART_RE.sub(" ", given))}
+    if not _ASKS_SPAN_RE.search(given):
+        text = _SPAN_RE.sub(" ", text)
     text = _DATE_PART_RE.sub(" ", _CODE_RE.sub(" ", text))
     return any(n.replace(",", "") not in own for n in _AMOUNT_RE.findall(text)) or \
         bool(set(_COUNT_WORDS_RE.findall(text)) - set(_COUNT_WORDS_RE.findall(given)))

@@ -40,7 +40,7 @@ _WHEN_RE = re.compile(r"什么时候|啥时候|何时|哪天|哪一天|哪年|�
 class Query:
     """A question as understood in the context of the chat."""
 
-    question: str  # as asked
+    question: str  # as asked, read in one script (simplified, mainland words): what cues match
     search_text: str
     terms: list[Term]
     followup: str = ""  # "" | "more" (more of the same) | "sub" (same question, new subject)
@@ -54,11 +54,13 @@ class Query:
     wants_amount: bool = False  # "多少钱", "how much": only a passage with an amount answers
     wants_money: bool = False  # "花了多少钱": the amount must be one of money
     measured: tuple[str, ...] = ()  # nouns a number is asked of (用户 of 月活用户有多少)
+    typed: str = ""  # as the user wrote it (traditional characters kept), when that differs
 
     @property
     def asked(self) -> str:
-        """The question as understood, for Answer.question."""
-        return f"{self.previous} → {self.question}" if self.previous else self.question
+        """The question as understood, for Answer.question: in the user's own script."""
+        own = self.typed or self.question
+        return f"{self.previous} → {own}" if self.previous else own
 
     @property
     def english(self) -> bool:
@@ -129,7 +131,7 @@ def _read(retriever: Retriever, asked: str) -> Query:
     question = contracted(reading_form(asked))
     query = _read_as_typed(retriever, asked, question)
     # a name typed by sound (华测 for 华策) is read as the report's name, and the answer says so
-    slips = retriever.tokenizer.sound_alike_names(query.terms)
+    slips = retriever.tokenizer.sound_alike_names(query.terms, question)
     if not slips:
         return query
     for typed, name in slips.items():
@@ -159,8 +161,11 @@ def _read_as_typed(retriever: Retriever, asked: str, question: str) -> Query:
             terms.append(Term(p, 1.0, role="period"))
     terms = retriever.tokenizer.absent_beside_known(terms)
     measured = {normalize(w) for w in retriever.tokenizer.asks_number_of(question)}
-    return Query(asked, _search_text(reading.text, terms), terms, text=reading.text,
-                 notes=reading.notes, years=reading.years, periods=reading.periods,
+    terms = retriever.tokenizer.unknown_measures(terms, question)
+    read = reading_form(asked)  # "幾個要點", "三張估值表": every cue is written in simplified
+    return Query(read, _search_text(reading.text, terms), terms, text=reading.text,
+                 typed=asked if read != asked else "", notes=reading.notes, years=reading.years,
+                 periods=reading.periods,
                  wants_date=bool(_WHEN_RE.search(question)),
                  wants_amount=bool(_AMOUNT_Q_RE.search(question) or measured) and not _WHEN_RE.search(question),
                  measured=tuple(sorted(measured)),
@@ -184,7 +189,7 @@ def _reads_as_followup(query: Query, prev: Query, question: str) -> bool:
     if _ANAPHORA_RE.search(question):
         return True
     terms = query.terms
-    if _one_sided(query, question):
+    if _one_sided(query, query.question):
         return True
     if not terms:
         return not _ABOUT_REPORT_RE.search(question)
@@ -215,14 +220,14 @@ def understand(retriever: Retriever, question: str, history=None, depth: int = 3
     terms = query.terms
     # a content term of the new question that the report knows, and that the earlier
     # question did not have, makes it a question of its own unless it is worded as a follow-up
-    more = bool(_MORE_RE.search(question))
-    if not (more or _reads_as_followup(query, prev, question)):
+    more = bool(_MORE_RE.search(query.question))
+    if not (more or _reads_as_followup(query, prev, query.question)):
         return query
     have = {t.text for t in terms}
     # "微软呢？" after a question about 谷歌: the new name takes the old one's place
     # (likewise a new year or number); everything else the earlier question asked stays
     replaced = {t.kind for t in terms if t.kind and not more}
-    if _one_sided(query, question):
+    if _one_sided(query, query.question):
         replaced.discard("entity")  # both sides are asked about
     prior = [replace(t, weight=t.weight * (1 if t.prior else PRIOR_WEIGHT), prior=True)
              for t in prev.terms if t.text not in have and t.kind not in replaced]

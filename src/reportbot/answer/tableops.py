@@ -33,10 +33,11 @@ _COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条
 _SUM_RE = re.compile(r"合计|总和|加起来|加总|之和|\btotal\b|\bsum\b", re.I)
 _AVG_RE = re.compile(r"平均|均值|\baverage\b|\bmean\b", re.I)
 _TOP_N_RE = re.compile(r"前([一二三四五六七八九十两\d]+)(?:名|家|个|位|只)?|top\s*(\d+)", re.I)
-_SUPER_HIGH_RE = re.compile(r"最(?:高|大|多|贵|强|新|晚)|排(?:名)?第一|第一名|排名第一|highest|largest|biggest|most|"
-                            r"greatest|top|latest|most expensive", re.I)
-_SUPER_LOW_RE = re.compile(r"最(?:低|小|少|便宜|弱|早|老)|倒数第一|垫底|排(?:在)?最后|末位|lowest|smallest|least|"
-                           r"cheapest|earliest|fewest|bottom", re.I)
+# growth is said fast or slow (增速最快, 涨得最猛, fastest-growing): speed words are degree words too
+_SUPER_HIGH_RE = re.compile(r"最(?:高|大|多|贵|强|新|晚|快|猛)|排(?:名)?第一|第一名|排名第一|"
+                            r"highest|largest|biggest|most|greatest|top|latest|most expensive|fastest", re.I)
+_SUPER_LOW_RE = re.compile(r"最(?:低|小|少|便宜|弱|早|老|慢)|倒数第一|垫底|排(?:在)?最后|末位|"
+                           r"lowest|smallest|least|cheapest|earliest|fewest|bottom|slowest", re.I)
 _HIGH_WORDS = re.compile(r"高|大|多|贵|强|晚|higher|larger|bigger|more|greater|later|expensive", re.I)
 _LOW_WORDS = re.compile(r"低|小|少|便宜|弱|早|先|lower|smaller|less|fewer|cheaper|earlier|first", re.I)
 _LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|哪些股票|列了|列出|都有哪些|有哪些|有哪几|"

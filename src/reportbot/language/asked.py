@@ -39,6 +39,27 @@ def measured_nouns(words: list[tuple[str, str]]) -> set[str]:
     return out
 
 
+def counted_phrases(words: list[tuple[str, str]]) -> set[str]:
+    """The noun phrases counted after 多少/几, modifiers kept ("多少名研究人员" → 研究人员); not
+    after 哪几, which asks which ones ("哪几项技术"), not how many."""
+    return {"".join(counted) for i, (w, _) in enumerate(words)
+            if _ASKS_NUMBER_RE.match(w) and not (i and words[i - 1][0].endswith("哪"))
+            and (counted := _counted_after(words[i + 1:]))}
+
+
+def _counted_after(words: list[tuple[str, str]]) -> list[str]:
+    """The nouns a count is asked of, right after 多少/几 and its measure word (多少名员工,
+    几款游戏), in order, the last of them the head; none when none follows (多少个亿, 几倍)."""
+    k = 0
+    while k < len(words) and words[k][1].startswith(("m", "q")):
+        k += 1
+    phrase = []
+    while k < len(words) and words[k][1].startswith(_NOUN_FLAGS) and not words[k][1].startswith(NAME_POS):
+        phrase.append(words[k][0])
+        k += 1
+    return phrase if len("".join(phrase)) >= 2 and len(phrase[-1]) >= 2 else []
+
+
 def duration_numbers(question: str) -> dict[str, tuple[str, ...]]:
     """The count of a span of time the question asks within, with its other written forms
     (近5年 → "5": ("五",), 过去三个月 → "3": ("三",))."""

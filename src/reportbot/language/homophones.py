@@ -75,6 +75,25 @@ class Homophones:
         return found[0] if len(found) == 1 else None
 
 
+    def name_around(self, text: str, start: int, end: int) -> tuple[str, str] | None:
+        """(typed, name): the one stretch of ``text`` holding ``text[start:end]`` — a piece of
+        the cut, 光表 of 蓝色/光表 — that sounds like a name of three or more characters the
+        report has (蓝色光表 → 蓝色光标), or None. Shorter names are too many to look for
+        inside longer words."""
+        found = set()
+        for length, names in self._by_length.items():
+            if length < MIN_SPLIT_NAME_CHARS or length <= end - start:
+                continue
+            for a in range(max(0, end - length), min(start, len(text) - length) + 1):
+                typed = text[a:a + length]
+                if all(CJK_RE.match(c) for c in typed):
+                    found |= {(typed, n) for n in names if _sounds_alike(typed, n)}
+        return found.pop() if len(found) == 1 else None
+
+
+MIN_SPLIT_NAME_CHARS = 3
+
+
 def abbreviation_of(typed: str, companies: Iterable[str]) -> str | None:
     """The one company whose name holds ``typed``'s characters in order, starting with its
     first (蓝标 → 蓝色光标), or None (none, or more than one)."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .asked import counted_phrases
 from .pieces import classifier_phrase, points_at_a_thing
+from .scripts import simplified
 from .stopwords import STOPWORDS, is_question_word
 from .terms import Term, has_cjk, normalize
 
@@ -57,6 +59,25 @@ class SubjectReading:
                 continue
             out = [t for t in out if t.text not in (normalize(head), normalize(suffix))]
             out.append(Term(name, 1.0, kind="entity", exact=True, role="entity"))
+        return out
+
+    def unknown_measures(self, terms: list[Term], question: str) -> list[Term]:
+        """"网易伏羲有多少研究人员": the noun a count is asked of, after 多少/几, is what the
+        question is about, so one the report never names (人员, the phrase's head) makes it a
+        key term: the report lacks the answer, however much it says of 网易伏羲. A noun before
+        多少 is not read so: there it is often a word of the asking (口径是多少, 代号是多少)."""
+        if self.known is None:
+            return terms
+        words = [(p.word, p.flag) for p in self.pos.cut(simplified(question))]
+        out = list(terms)
+        for noun in sorted({normalize(p) for p in counted_phrases(words)}):
+            subs = self.subwords(noun)
+            head = subs[-1] if subs and noun.endswith(subs[-1]) else noun
+            forms = (noun, head, *self.expand(noun), *self.expand(head))
+            if any(self.known(f) for f in forms) or self.is_metric(noun):
+                continue
+            out = [t for t in out if t.text not in (noun, head)]
+            out.append(Term(noun, 1.0, role="metric", alts=self.expand(noun)))
         return out
 
     def absent_beside_known(self, terms: list[Term]) -> list[Term]:

@@ -267,10 +267,10 @@ class Tokenizer(SubjectReading):
     def _fragment(self, word: str) -> bool:
         return is_fragment(word, self.general_freq)
 
-    def sound_alike_names(self, terms: list[Term]) -> dict[str, str]:
+    def sound_alike_names(self, terms: list[Term], question: str = "") -> dict[str, str]:
         """Names the question gives that the report lacks, each to the one report name it
-        sounds like (华测 → 华策: a pinyin input method's slip) or, for a company, cuts short
-        (蓝标 → 蓝色光标)."""
+        sounds like (华测 → 华策: a pinyin input method's slip; 蓝色光表, which jieba cuts
+        蓝色/光表, → 蓝色光标) or, for a company, cuts short (蓝标 → 蓝色光标)."""
         if self.known is None:
             return {}
         if self._homophones is None:
@@ -285,6 +285,13 @@ class Tokenizer(SubjectReading):
                     out[t.text] = name
                 continue
             name = self._homophones.name_for(t.text) if t.role == "entity" else None
+            if not name and t.key:  # a piece of a misspelt name the cut split
+                at = simplified(question).find(t.text)
+                around = self._homophones.name_around(simplified(question), at, at + len(t.text)) \
+                    if at >= 0 else None
+                if around and not self.known(normalize(around[0])):
+                    out[around[0]] = around[1]
+                    continue
             # a short name the report never writes, or a piece jieba guessed (蓝标): a company's
             name = name or ((t.role == "entity" or self._fragment(t.text))
                             and abbreviation_of(t.text, self.companies)) or None
