@@ -166,3 +166,27 @@ def test_english_comparison(bot):
 def test_computations_the_tables_cannot_support_are_refused(bot, question):
     answer = bot.ask(question)
     assert not answer.found
+
+
+def test_tables_of_one_kind_are_asked_across(tmp_path_factory):
+    """A 金工 report's one performance table per market, each told apart by its caption: "哪个
+    资产年化收益最高" takes the row from each; two markets named are compared; one is a lookup."""
+    from conftest import indexed_notes
+
+    markets = {"恒生指数": ("11.20%", "46.72%"), "COMEX黄金": ("8.28%", "20.10%"),
+               "10年期国债期货": ("3.02%", "2.55%"), "美元兑人民币期货": ("2.63%", "7.41%")}
+    parts = ["示例择时模型研究\n\n模型在多类资产上都有择时效果。\n"]
+    for market, (ret, dd) in markets.items():
+        parts.append(f"示例模型择时策略业绩统计：{market}\n业绩指标\t日频策略\t周频策略\n"
+                     f"年化收益率\t{ret}\t1.00%\n最大回撤\t{dd}\t9.00%\n夏普比率\t0.50\t0.20\n")
+    bot = indexed_notes(tmp_path_factory, "across", {"timing_note.txt": "\n".join(parts)})
+    best = bot.ask("示例模型拿去做港股、黄金和国债期货的日频择时，哪个资产年化收益最高？")
+    assert best.found and best.kind == "max" and "恒生指数" in best.text.splitlines()[0]
+    assert "11.20%" in best.text.splitlines()[0]
+    least = bot.ask("示例模型日频择时，哪个资产的最大回撤最小？")  # 最大回撤 is a measure, not the cue 最大
+    assert least.found and least.kind == "min" and "10年期国债期货" in least.text.splitlines()[0]
+    pair = bot.ask("示例模型日频择时，COMEX黄金和10年期国债期货哪个年化收益率更高？")
+    assert pair.found and pair.kind == "compare" and pair.text.startswith("COMEX黄金")
+    assert "恒生指数" not in pair.text
+    one = bot.ask("示例模型在恒生指数上的日频年化收益率是多少？")
+    assert one.found and "11.20%" in one.text and one.kind != "max"

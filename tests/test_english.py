@@ -47,3 +47,10 @@ def test_a_name_spelled_in_pinyin_is_the_reports_name(bot):
     answer = bot.ask("What is Jiecheng's market cap?")
     assert answer.found and "195" in answer.text and "捷成" in answer.text
     assert not bot.ask("What is Zhangsan's market cap?").found  # spells no name of the report
+
+
+def test_a_capitalised_word_translated_to_a_short_name_is_that_company(bot):
+    # Mango → 芒果, which the market calls 芒果超媒 by: a name, so the compare has two sides
+    answer = bot.ask("Which is bigger by market cap, Mango or BlueFocus?")
+    assert answer.found and answer.kind == "compare"
+    assert answer.text.splitlines()[0].startswith("芒果超媒") and "734" in answer.text

@@ -92,3 +92,27 @@ def test_pdf_tables_without_tabs_are_recovered_but_prose_is_not():
     assert any("示例证券 行业深度报告" in t for t in texts)
     # the same lines in a text file are not guessed at: only tabs and pipes make tables there
     assert not [c for c in parse_pages([Page(None, text)], "x.txt") if c.kind == "row"]
+
+
+def test_the_source_line_under_a_table_is_its_note():
+    text = ("美联储加息概率\n会议\t加息\t不变\n2026/4/29\t0.5%\t99.5%\n2026/6/17\t2.0%\t98.0%\n\n"
+            "资料来源：芝商所（CME），申万宏源研究\n\n正文一段，资料来源：不是表的注。\n")
+    chunks = parse_pages([Page(None, text)], "n.txt")
+    table = next(c for c in chunks if c.kind == "table")
+    assert table.table_data["note"] == "资料来源：芝商所（CME），申万宏源研究"
+    assert table.body.endswith("资料来源：芝商所（CME），申万宏源研究")  # searchable with the table
+
+
+def test_a_table_is_found_by_the_source_its_note_names(tmp_path_factory):
+    from conftest import indexed_notes
+
+    rows = "\n".join(f"2026/{m}/15\t{m}.0%\t{100 - m}.0%" for m in range(1, 8))
+    bot = indexed_notes(tmp_path_factory, "note", {"fed_note.txt": (
+        "美联储观察\n\n本周市场对加息的预期有所升温。\n\n市场预期美联储维持利率不变\n"
+        f"FOMC会议\t加息\t不变\n{rows}\n\n资料来源：芝商所（CME），示例证券研究所\n")})
+    [table] = [t for t in bot.tables() if "FOMC会议" in t.columns]
+    assert "CME" in table.attrs["note"]  # the typed table carries it, for analysts too
+    # the table is named by its source and by what its cells are (概率, which it never says);
+    # the noun right after the count word (几次FOMC会议) is what is counted
+    answer = bot.ask("CME利率概率那张表一共列了几次FOMC会议？")
+    assert answer.found and "共7个" in answer.text

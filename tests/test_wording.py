@@ -175,3 +175,11 @@ def test_traditional_questions_answer_as_the_simplified_do(bot):
         assert traditional.found == simplified.found, it["q"]
         assert [c.quote for c in traditional.citations] == [c.quote for c in simplified.citations], it["q"]
         assert traditional.question == cc.convert(it["q"])  # shown back as the user wrote it
+
+
+def test_a_pointer_with_a_count_word_is_no_count(bot):
+    # 那几家 points at a table's rows; the question asks which is cheapest, not how many
+    answer = bot.ask("营销那几家里谁最便宜")
+    assert answer.found and answer.kind == "min" and "三人行" in answer.text.splitlines()[0]
+    counted = bot.ask("营销估值表里一共几家公司？")
+    assert counted.found and counted.kind == "count" and "4" in counted.text

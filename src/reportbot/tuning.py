@@ -47,6 +47,9 @@ ENTITY_CELL_POINTS = 1.5
 TABLE_GROUP_MARGIN = 0.6  # tables of one kind scoring this share of the best are taken together
 TABLE_TERM_COVERAGE = 0.5  # share of a question's content words its tables must hold (the dev
 # table questions hold 0.5–1.0; questions about something else beside a table, 0.33)
+# tables of one kind stacked when a question asks across them (answer/stacked.py): two of a
+# kind are a pair the plain plan already compares; the 金工 reports print 3–6 per market family
+MIN_STACKED_TABLES = 3
 
 # --- chat model -------------------------------------------------------------------------------
 LLM_SOURCES = 6  # chunks given to a chat model

@@ -11,6 +11,7 @@ from ..language.terms import normalize
 from ..models import Answer, Citation
 from ..tuning import ROW_NAME_CHARS
 from .query import Query
+from .stacked import plan_across
 from .tableops import Plan, plan
 from .transpose import plan_by_year
 
@@ -131,7 +132,7 @@ def computed_answer(retriever: Retriever, query: Query) -> Answer | None:
     """A computed answer when the question asks for a table operation, else None."""
     known = retriever.stats.term_known
     p = plan_by_year(retriever.table_search, query, known, retriever.about) or \
-        plan(retriever.table_search, query, known)
+        plan_across(retriever.table_search, query, known) or plan(retriever.table_search, query, known)
     if p is None:
         return None
     cite = _Cites(retriever)

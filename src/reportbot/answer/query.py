@@ -116,14 +116,21 @@ def without_terms(query: Query, dropped: list[Term]) -> Query:
     return replace(query, terms=terms, text=text, search_text=_search_text(text, terms))
 
 
-def _without_cue_roles(terms: list[Term], text: str) -> list[Term]:
+def _without_cue_roles(terms: list[Term], text: str, is_word=lambda word: False) -> list[Term]:
     """Words of an operation cue (垫底, 是负的, 没写) keep their weight for ranking but can
-    never block an answer, nor be named as missing from the report."""
+    never block an answer, nor be named as missing from the report. A word of the report's
+    that holds a cue (最大回撤 holds 最大) is that word, not the cue."""
     from .tableops import OPERATION_CUES  # tableops reads Query: imported here, not above
 
     cues = [normalize(m.group(0)) for rx in OPERATION_CUES for m in rx.finditer(text)]
+    # …unless no other cue is asked: "最大回撤是多少" over a table of years asks the largest
+    named = [t.text for t in terms if is_word(t.text) and any(cue in t.text and cue != t.text for cue in cues)]
+    other = [cue for cue in cues if not any(cue in word for word in named)]
+
+    def cue_word(t: Term) -> bool:
+        return any(t.text in cue or (cue in t.text and not (other and is_word(t.text))) for cue in cues)
     return [replace(t, role="", kind="" if t.kind == "entity" else t.kind, soft=True)
-            if any(t.text in cue or cue in t.text for cue in cues) else t for t in terms]
+            if cue_word(t) else t for t in terms]
 
 
 def _read(retriever: Retriever, asked: str) -> Query:
@@ -151,7 +158,9 @@ def _read_as_typed(retriever: Retriever, asked: str, question: str) -> Query:
         terms.append(Term(forms[0], 1.0, kind="number", alts=forms[1:], role="period"))
     years = {str(y) for y in reading.years}
     terms = [replace(t, role="period") if t.text in years else t for t in terms]
-    terms = _without_cue_roles(terms, reading.text)
+    tokenizer = retriever.tokenizer
+    terms = _without_cue_roles(terms, reading.text,
+                               lambda w: tokenizer.is_metric(w) or (tokenizer.known is not None and tokenizer.known(w)))
     for period in reading.periods:
         p = normalize(period)
         # jieba's cut may glue the period to its year's 年 ("年一季度"): the period is the term

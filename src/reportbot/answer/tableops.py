@@ -27,9 +27,10 @@ from ..tuning import (
 from .conditions import MISSING_RE, SIGN_RE, filter_test
 from .query import COMPARE_RE, Query
 
-# "那几家的市值" is no count, nor "几个亿" (an amount in 亿)
-_COUNT_RE = re.compile(r"(?:(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|(?:一共|总共).{0,6}(?:家|个|种|次|款|只))"
-                       r"(?![的亿万千百])|how many|number of", re.I)
+# "几个亿" is no count (an amount in 亿), nor 那几家, 这几个, 哪几家: they point at rows or ask
+# which ones
+_COUNT_RE = re.compile(r"(?:(?<![那这哪])(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|"
+                       r"(?:一共|总共).{0,6}(?:家|个|种|次|款|只))(?![的亿万千百])|how many|number of", re.I)
 _SUM_RE = re.compile(r"合计|总和|加起来|加总|之和|\btotal\b|\bsum\b", re.I)
 _AVG_RE = re.compile(r"平均|均值|\baverage\b|\bmean\b", re.I)
 _TOP_N_RE = re.compile(r"前([一二三四五六七八九十两\d]+)(?:名|家|个|位|只)?|top\s*(\d+)", re.I)
@@ -38,8 +39,8 @@ _SUPER_HIGH_RE = re.compile(r"最(?:高|大|多|贵|强|新|晚|快|猛)|排(?:�
                             r"highest|largest|biggest|most|greatest|top|latest|most expensive|fastest", re.I)
 _SUPER_LOW_RE = re.compile(r"最(?:低|小|少|便宜|弱|早|老|慢)|倒数第一|垫底|排(?:在)?最后|末位|"
                            r"lowest|smallest|least|cheapest|earliest|fewest|bottom|slowest", re.I)
-_HIGH_WORDS = re.compile(r"高|大|多|贵|强|晚|higher|larger|bigger|more|greater|later|expensive", re.I)
-_LOW_WORDS = re.compile(r"低|小|少|便宜|弱|早|先|lower|smaller|less|fewer|cheaper|earlier|first", re.I)
+_HIGH_WORDS = re.compile(r"高|大|多|贵|强|晚|快|higher|larger|bigger|more|greater|later|expensive|faster", re.I)
+_LOW_WORDS = re.compile(r"低|小|少|便宜|弱|早|先|慢|lower|smaller|less|fewer|cheaper|earlier|first|slower", re.I)
 _LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|哪些股票|列了|列出|都有哪些|有哪些|有哪几|"
                       r"which companies|which stocks|list", re.I)
 _SEVERAL_TABLES_RE = re.compile(r"[两二三四五六七八九\d]张|几张|各张|每张|这些表|所有.{0,4}表|all .*tables|tables", re.I)
@@ -342,14 +343,17 @@ def _counts_rows_of(search: TableSearch, picked: list[int], query: Query, asking
     text = normalize(asking)
     at = normalize(asking[:cue.start()])
     near: list[tuple[int, Term]] = []
+    end = len(at) + len(normalize(cue.group(0)))
     for t in query.terms:
         if t.soft or t.prior or t.role == "period" or t.kind == "number" or not (t.key or known(t)):
             continue
         pos = max((text.rfind(f, 0, len(at)) for f in t.forms), default=-1)
         after = min((i for f in t.forms if (i := text.find(f, len(at))) >= 0), default=-1)
-        if pos >= 0:
+        if after == end:  # "列了几次FOMC会议": the noun the count word stands before is counted
+            near.append((-1, t))
+        elif pos >= 0:
             near.append((len(at) - pos, t))
-        elif after >= 0:
+        elif after >= 0:  # a word further after the count ("几个是腾讯的") is what is asked of them
             near.append((after - len(at) + len(normalize(cue.group(0))), t))
     if not near:
         return True

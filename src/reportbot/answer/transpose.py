@@ -26,20 +26,25 @@ def _year_columns(table: Table) -> list[int]:
     return [c for c, label in enumerate(table.labels) if _YEAR_LABEL_RE.match(label)]
 
 
-def _rows_named(table: Table, query: Query) -> tuple[int, bool, list[int]]:
-    """(how many of the question's words, whether a label is one of them, rows) for the rows
-    whose label holds the most of them (营收 and 增速 → 营业收入增长率, not EBIT/营业收入); among
-    those, a label that is the word itself (营业收入, not 三费/营业收入)."""
+def _rows_named(table: Table, query: Query) -> tuple[tuple[int, int], bool, list[int]]:
+    """(how many of the question's words — its content words, then its verbs — whether a label
+    is one of them, rows) for the rows whose label holds the most of them (营收 and 增速 →
+    营业收入增长率, not EBIT/营业收入; 营业收入增长最快 → 营业收入增长率: the verb tells the row
+    apart); among those, a label that is the word itself (营业收入, not 三费/营业收入)."""
     col = table.label_column
-    words = [t for t in query.terms if not t.soft and t.role != "period" and t.kind != "number"]
+    words = [t for t in query.terms if t.role != "period" and t.kind != "number"]
     labels = [normalize(cells[col]) if col < len(cells) else "" for cells in table.rows]
-    hits = [sum(any(contains(f, label) for f in t.forms) for t in words) for label in labels]
-    best = max(hits, default=0)
-    rows = [r for r, h in enumerate(hits) if h == best and best]
-    exact = [r for r in rows if any(labels[r] in t.forms for t in words)]
+
+    def hits_of(label: str) -> tuple[int, int]:
+        held = [t for t in words if any(contains(f, label) for f in t.forms)]
+        return sum(not t.soft for t in held), sum(t.soft for t in held)
+    hits = [hits_of(label) for label in labels]
+    best = max(hits, default=(0, 0))
+    rows = [r for r, h in enumerate(hits) if h == best and best[0]]
+    exact = [r for r in rows if any(labels[r] in t.forms for t in words if not t.soft)]
     if len(exact) == 1:
         return best, True, exact
-    return (best, False, rows) if best and len(rows) <= MAX_ROWS_ASKED else (0, False, [])
+    return (best, False, rows) if best[0] and len(rows) <= MAX_ROWS_ASKED else ((0, 0), False, [])
 
 
 def transposed(table: Table, rows: list[int], about: str = "") -> Table:
@@ -64,7 +69,7 @@ def plan_by_year(search: TableSearch, query: Query, known=lambda term: True,
     the question's words); else None."""
     if not _ASKS_YEARS_RE.search(query.question):
         return None
-    best, turned = (0, False, 0), []
+    best, turned = ((0, 0), False, 0), []
     for table in search.tables:
         years = _year_columns(table)
         if len(years) < MIN_YEAR_COLUMNS:
@@ -73,7 +78,7 @@ def plan_by_year(search: TableSearch, query: Query, known=lambda term: True,
         # of two tables naming the row alike, the one that gives its figures (a cover's
         # summary may print the label with its figures lost)
         filled = sum(not table.values[r][y].missing for r in rows for y in years if y < len(table.values[r]))
-        if hits and (hits, exact, filled) > best:
+        if hits[0] and (hits, exact, filled) > best:
             best, turned = (hits, exact, filled), [transposed(table, rows, about(table.source))]
     if not turned:
         return None

@@ -25,7 +25,7 @@ from .loaders import Page
 # labels' header on the lower line, contents pages left out; 9: pages without a usable text
 # layer read by OCR; 8: PDF pages read by region, unruled tables, cover title; 7: instruction
 # lines quarantined
-PARSER_VERSION = 12
+PARSER_VERSION = 13
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"
@@ -40,6 +40,10 @@ _YEAR_COL_RE = re.compile(r"^((?:19|20)\d{2})([AEF])$")
 _YEAR_NOTE = {"A": "实际", "E": "预测", "F": "预测"}
 _VALUE_RE = re.compile(r"^[-+−]?[\d,]*\.\d+%?$|^[-+−]?[\d,]+%$|^[-+−]?\d{1,3}(?:,\d{3})+$")
 _SENT_END = "。！？!?；;"
+# where a table's figures come from, said on the line under it, as brokers do under every chart
+_SOURCE_NOTE_RE = re.compile(r"^(?:资料来源|数据来源|来源|source)\s*[:：]", re.I)
+NOTE_REACH = 3  # blank lines between a table and its note
+NOTE_CHARS = 120  # a note is one line; longer is a paragraph that happens to start so
 
 
 def clean(text: str) -> str:
@@ -208,7 +212,7 @@ class _Parser:
         if heading is not None:
             self.heading = heading
 
-    def table(self, rows: list[list[str]], caption: str, page: int | None) -> None:
+    def table(self, rows: list[list[str]], caption: str, page: int | None, note: str = "") -> None:
         rows = [r for r in rows if any(r)]
         if len(rows) < 2:
             for r in rows:
@@ -255,9 +259,9 @@ class _Parser:
             self.add(Chunk("row", body_text, self.section, page, caption, table_id, label,
                            row_no, cells))
         if row_no:
-            typed = {"headers": [list(p) for p in paths], "rows": kept}
-            self.add(Chunk("table", "\n".join(lines), self.section, page, caption, table_id,
-                           table_data=typed))
+            typed = {"headers": [list(p) for p in paths], "rows": kept, "note": note}
+            self.add(Chunk("table", "\n".join(lines + ([note] if note else [])), self.section, page,
+                           caption, table_id, table_data=typed))
 
     def feed(self, pages: list[Page]) -> list[Chunk]:
         for page in pages:
@@ -290,7 +294,7 @@ class _Parser:
                     caption = clean(lines[j])
                     if self.paras and self.paras[-1][0] == caption:
                         self.paras.pop()
-                self.table(rows, caption, page)
+                self.table(rows, caption, page, _source_note(lines, i))
                 continue
             text = clean(line)
             i += 1
@@ -335,6 +339,16 @@ class _Parser:
         while i < len(lines) and not lines[i].strip():
             i += 1
         return i < len(lines) and lines[i].lstrip().startswith(("- ", "* ", "• "))
+
+
+def _source_note(lines: list[str], end: int) -> str:
+    """The line just under a table (blank lines allowed) that says where its figures come
+    from — 资料来源：…, 数据来源：…, Source: … — or ""."""
+    k = end
+    while k < len(lines) and k < end + NOTE_REACH and not lines[k].strip():
+        k += 1
+    line = clean(lines[k]) if k < len(lines) else ""
+    return line if _SOURCE_NOTE_RE.match(line) and len(line) <= NOTE_CHARS else ""
 
 
 def _spaced_tables(lines: list[str], min_rows: int = 3, min_cells: int = 3) -> list[str]:

@@ -96,6 +96,7 @@ class Table:
     headers: list[tuple[str, ...]]  # header path per column: ("PE", "2023E(预测)")
     rows: list[list[str]]
     row_ids: list[str] = field(default_factory=list)  # chunk id of each row, for citations
+    note: str = ""  # the line under it that says where its figures come from (资料来源：CME，…)
     values: list[list[CellValue]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -152,7 +153,7 @@ class Table:
         return {"id": self.id, "source": self.source, "caption": self.caption,
                 "section": self.section, "page": self.page,
                 "headers": [list(h) for h in self.headers], "rows": self.rows,
-                "row_ids": self.row_ids}
+                "row_ids": self.row_ids, "note": self.note}
 
     def to_dataframe(self):
         """The table as a pandas DataFrame of typed values (float for numbers and
@@ -171,7 +172,7 @@ class Table:
         frame.index = pd.RangeIndex(1, len(self.rows) + 1, name="row")
         frame.attrs.update({
             "id": self.id, "caption": self.caption, "source": self.source,
-            "section": self.section, "page": self.page,
+            "section": self.section, "page": self.page, "note": self.note,
             "header_paths": [list(h) for h in self.headers],
             "units": {label: next((v.unit for r in self.values if (v := r[i]).unit), "")
                       for i, label in enumerate(labels)},
@@ -183,4 +184,4 @@ def table_from_dict(data: dict) -> Table:
     return Table(id=data["id"], source=data["source"], caption=data["caption"],
                  section=data["section"], page=data.get("page"),
                  headers=[tuple(h) for h in data["headers"]], rows=data["rows"],
-                 row_ids=list(data.get("row_ids") or []))
+                 row_ids=list(data.get("row_ids") or []), note=data.get("note") or "")

@@ -1,5 +1,5 @@
 """Where a question's words occur among a corpus's tables: in a table's description (caption,
-section, headers) or in its cells — all tables at once.
+section, headers, source note) or in its cells — all tables at once.
 
 Each table's description and cells are texts of one :class:`TextIndex`, laid out table by
 table, so one lookup of a word gives every table it touches and the cells it names there. At
@@ -44,7 +44,8 @@ class TableSearch:
         first = []
         for i, t in enumerate(tables):
             first.append(len(texts))
-            texts.append(normalize(" ".join([t.caption, t.section, *t.labels])))
+            # "CME那张表": a table is also known by the source its note names
+            texts.append(normalize(" ".join([t.caption, t.section, *t.labels, t.note])))
             where.append((i, -1, -1))
             for r, row in enumerate(t.rows):
                 texts += [normalize(cell) for cell in row]

@@ -15,8 +15,8 @@ from pathlib import Path
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "本年": 0, "当年": 0,
                    "明年": 1, "后年": 2}
 _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
-# "23年" is 2023, but "近10年" / "过去10年" is a span of years
-_SHORT_YEAR_RE = re.compile(r"(?<![\d.近去前后多这每几约来余])(\d{2})(?=年(?!代|内|来|间|左右))")
+# "23年" is 2023, but "近10年" / "过去10年" is a span of years, "10年期国债" a maturity
+_SHORT_YEAR_RE = re.compile(r"(?<![\d.近去前后多这每几约来余])(\d{2})(?=年(?!代|内|来|间|左右|期))")
 _YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 # "22E" / "21A" / "24F": a forecast table's column years written short (actual, estimate);
 # right after a name too ("奥飞22E的PE"): only a Latin letter or digit before makes it a code

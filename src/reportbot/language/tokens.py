@@ -196,9 +196,10 @@ class Tokenizer(SubjectReading):
         """Content terms of a question (weights before IDF)."""
         seen: dict[str, Term] = {}
         if is_mostly_latin(question):
+            capitals = {normalize(w) for w in re.findall(r"\b[A-Z][A-Za-z]+", question)}
             question, found = english_terms(question, self.known, STOPWORDS, self.companies)
             for t in found:
-                seen.setdefault(t.text, t)
+                seen.setdefault(t.text, self._short_name(t, capitals))
         words_seen: list[tuple[str, str]] = []
         for latin, piece in self._runs(question):
             if latin:
@@ -255,6 +256,15 @@ class Tokenizer(SubjectReading):
         terms = self._translated(terms)
         terms = self._suffixed_names(terms, words_seen)
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
+
+    def _short_name(self, term: Term, capitals: set[str]) -> Term:
+        """"Mango" translated 芒果: a capitalised word whose translation is a name the report
+        goes by (芒果 for 芒果超媒) is that name, as 芒果 in a Chinese question is."""
+        if term.role == "entity" or term.text not in self.aliases or \
+                not any(re.sub(r"['’]s$", "", a) in capitals for a in term.alts):
+            return term
+        alts = tuple(dict.fromkeys(term.alts + self.expand(term.text)))
+        return replace(term, role="entity", kind="entity", alts=alts)
 
     def _rejoined(self, words: list[tuple[str, str]]) -> list[Term]:
         """The report's words jieba cut apart in the question (对 / 价, 日 / 频择 / 时)."""
