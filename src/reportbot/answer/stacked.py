@@ -17,7 +17,7 @@ from ..language.terms import normalize
 from ..tuning import MIN_STACKED_TABLES
 from .query import Query
 from .tableops import Plan, plan
-from .transpose import _rows_named
+from .transpose import rows_named
 
 _ACROSS_OPS = {"max", "min", "compare", "filter", "count"}
 _COLON_RE = re.compile(r"[：:](?=[^：:]*$)")
@@ -88,7 +88,7 @@ def plan_across(search: TableSearch, query: Query, known=lambda term: True) -> P
         names = _tails([t.caption for t in tables])
         if not names[0]:
             continue
-        hits, _, rows = _rows_named(tables[0], query)
+        hits, _, rows = rows_named(tables[0], query)
         if len(rows) != 1:
             continue
         label = tables[0].row_label(rows[0])
@@ -106,19 +106,18 @@ def plan_across(search: TableSearch, query: Query, known=lambda term: True) -> P
     named = {t.text: rows for t in terms if not across.found(t).described[0] and len(t.text) >= 2
              and (rows := {r for r, n in enumerate(names) if any(f in n for f in t.forms)})}
     distinct = {text: rows for text, rows in named.items() if len(rows) == 1}
-    rows_named = set().union(*distinct.values()) if distinct else set()
+    singled = set().union(*distinct.values()) if distinct else set()
     listed = len(_listed(query.question))
-    if len(rows_named) == 1 and listed <= 1:
+    if len(singled) == 1 and listed <= 1:
         return None  # one table's figure: a lookup in it
-    if len(rows_named) < max(2, listed):
+    if len(singled) < max(2, listed):
         # the kind is asked about (哪个资产), or listed in words the captions do not use
         # (港股 for 恒生指数): every table of it, none singled out by the words that match
         kept = [t for t in query.terms if t.text not in named]
     else:  # the tables named, each by a word of its own name
         kept = [replace(t, role="entity", kind="entity") if t.text in distinct else t
                 for t in query.terms if t.text not in named or t.text in distinct]
-    query = Query(query.question, query.search_text, kept, text=query.text, years=query.years,
-                  periods=query.periods)
+    query = replace(query, terms=kept)
     p = plan(across, query, known)
     if p is None or p.op not in _ACROSS_OPS:
         return None

@@ -26,7 +26,7 @@ def _year_columns(table: Table) -> list[int]:
     return [c for c, label in enumerate(table.labels) if _YEAR_LABEL_RE.match(label)]
 
 
-def _rows_named(table: Table, query: Query) -> tuple[tuple[int, int], bool, list[int]]:
+def rows_named(table: Table, query: Query) -> tuple[tuple[int, int], bool, list[int]]:
     """(how many of the question's words — its content words, then its verbs — whether a label
     is one of them, rows) for the rows whose label holds the most of them (营收 and 增速 →
     营业收入增长率, not EBIT/营业收入; 营业收入增长最快 → 营业收入增长率: the verb tells the row
@@ -74,7 +74,7 @@ def plan_by_year(search: TableSearch, query: Query, known=lambda term: True,
         years = _year_columns(table)
         if len(years) < MIN_YEAR_COLUMNS:
             continue
-        hits, exact, rows = _rows_named(table, query)
+        hits, exact, rows = rows_named(table, query)
         # of two tables naming the row alike, the one that gives its figures (a cover's
         # summary may print the label with its figures lost)
         filled = sum(not table.values[r][y].missing for r in rows for y in years if y < len(table.values[r]))
