@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SETS = {"dev": "corpus", "dev_paraphrase": "corpus", "dev_wording": "corpus", "dev_real": "real",
-        "own_probes": "corpus", "own_probes2": "corpus", "own_probes3": "corpus"}
+        "own_probes": "corpus", "own_probes2": "corpus", "own_probes3": "corpus",
+        "own_probes4": "corpus"}
 # questions we wrote ourselves, of the kinds the held-out thirds showed wrong (near-miss
 # unanswerables, English, "X有多少"), while building stop 26: built on, all of them
 # own_probes2: written at the start of stop 28, before any change, of the kinds issue 19 lists
@@ -29,7 +30,10 @@ OWN = {"own_probes": ROOT / "benchmarks" / "own" / "bundled_probes.jsonl",
        "own_probes2": ROOT / "benchmarks" / "own" / "bundled_probes2.jsonl",
        # own_probes3: written mid-stop 28, after the first changes, measured before any more
        # (English, colloquial, near misses)
-       "own_probes3": ROOT / "benchmarks" / "own" / "bundled_probes3.jsonl"}
+       "own_probes3": ROOT / "benchmarks" / "own" / "bundled_probes3.jsonl",
+       # own_probes4: near misses (a quarter, a cell left blank, a company without the figure)
+       # and four controls, written late in stop 28: 0.875 on first measure
+       "own_probes4": ROOT / "benchmarks" / "own" / "bundled_probes4.jsonl"}
 
 
 def main() -> int:

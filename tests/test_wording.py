@@ -150,6 +150,9 @@ def test_a_number_asked_of_something_the_report_never_names_is_refused_by_it(bot
     # 哪几 asks which ones, not how many: never a count's noun
     which = bot.ask("预训练模型包括哪几类？")
     assert which.found
+    # a number of users is asked: the passage on 文心一言 that gives none does not answer it
+    users = bot.ask("百度文心一言有多少用户？")
+    assert not users.found
 
 
 def test_traditional_questions_are_read_with_the_same_cues():

@@ -26,6 +26,8 @@ _ABOUT_REPORT_RE = re.compile(r"报告|研报|这篇|本文|全文|文章|\brepo
 # asks for an amount: money, a size, a count of units ("花多少钱", "多少亿", "how much")
 _AMOUNT_Q_RE = re.compile(r"多少(?:钱|亿|万|元|个亿|美元|资金|成本|费用)|花(?:了)?多少|成本多少|"
                           r"\bhow much\b|\bcost\b", re.I)
+# a count a list or a table's rows may answer: the classifiers of things listed
+_LIST_COUNT_RE = re.compile(r"(?:几|多少)(?:个|条|点|项|种|步|类|方面|要点|家|只|款|次|位)")
 # two or more things set against each other ("华策跟捷成谁更便宜", "A or B")
 COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|还是|相比|比较|对比|\bor\b|\bvs\.?|versus|"
                         r"which (?:one|company|model|came)", re.I)
@@ -170,13 +172,17 @@ def _read_as_typed(retriever: Retriever, asked: str, question: str) -> Query:
             terms.append(Term(p, 1.0, role="period"))
     terms = retriever.tokenizer.absent_beside_known(terms)
     measured = {normalize(w) for w in retriever.tokenizer.asks_number_of(question)}
+    # "有多少用户", "多少名员工": a number of things is asked, so only a passage giving one answers;
+    # "几个要点", "多少个版号" may be answered by counting a list or rows instead
+    counted = bool(retriever.tokenizer.counts_asked(question)) and not _LIST_COUNT_RE.search(question)
     terms = retriever.tokenizer.unknown_measures(terms, question)
     read = reading_form(asked)  # "幾個要點", "三張估值表": every cue is written in simplified
     return Query(read, _search_text(reading.text, terms), terms, text=reading.text,
                  typed=asked if read != asked else "", notes=reading.notes, years=reading.years,
                  periods=reading.periods,
                  wants_date=bool(_WHEN_RE.search(question)),
-                 wants_amount=bool(_AMOUNT_Q_RE.search(question) or measured) and not _WHEN_RE.search(question),
+                 wants_amount=bool(_AMOUNT_Q_RE.search(question) or measured or counted)
+                 and not _WHEN_RE.search(question),
                  measured=tuple(sorted(measured)),
                  wants_money=bool(_MONEY_Q_RE.search(question)) and not _WHEN_RE.search(question))
 

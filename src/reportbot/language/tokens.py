@@ -14,7 +14,7 @@ import jieba
 import jieba.posseg
 
 from ..tuning import NAME_SUFFIX_NAMES
-from .asked import duration_numbers, measured_nouns
+from .asked import counted_phrases, duration_numbers, measured_nouns
 from .english import english_terms
 from .homophones import Homophones, abbreviation_of
 from .pieces import is_fragment, rejoined_pairs
@@ -145,6 +145,10 @@ class Tokenizer(SubjectReading):
         """The nouns the question asks a number of ("月活用户有多少" → 用户): its answer must
         give a number."""
         return measured_nouns([(p.word, p.flag) for p in self.pos.cut(simplified(question))])
+
+    def counts_asked(self, question: str) -> set[str]:
+        """The nouns counted after 多少/几 ("百度文心一言有多少用户" → 用户)."""
+        return counted_phrases([(p.word, p.flag) for p in self.pos.cut(simplified(question))])
 
     def is_metric(self, word: str) -> bool:
         word = normalize(word)
