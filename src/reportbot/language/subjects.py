@@ -7,9 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .asked import counted_phrases
 from .pieces import classifier_phrase, points_at_a_thing
-from .scripts import simplified
 from .stopwords import STOPWORDS, is_question_word
 from .terms import Term, has_cjk, normalize
 
@@ -38,7 +36,7 @@ RARE_WORD_FREQ = 30
 
 class SubjectReading:
     """Methods of the Tokenizer (tokens.py) over its ``known``, ``expand``, ``is_metric``,
-    ``general_freq`` and ``name_suffixes``."""
+    ``counts_asked``, ``subwords``, ``general_freq`` and ``name_suffixes``."""
 
     def _suffixed_names(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
         """"斑马科技的总市值", "大象科技接入了…": a word the report does not know before an
@@ -68,9 +66,8 @@ class SubjectReading:
         多少 is not read so: there it is often a word of the asking (口径是多少, 代号是多少)."""
         if self.known is None:
             return terms
-        words = [(p.word, p.flag) for p in self.pos.cut(simplified(question))]
         out = list(terms)
-        for noun in sorted({normalize(p) for p in counted_phrases(words)}):
+        for noun in sorted({normalize(p) for p in self.counts_asked(question)}):
             subs = self.subwords(noun)
             head = subs[-1] if subs and noun.endswith(subs[-1]) else noun
             forms = (noun, head, *self.expand(noun), *self.expand(head))
