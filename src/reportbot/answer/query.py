@@ -137,21 +137,24 @@ def _without_cue_roles(terms: list[Term], text: str, is_word=lambda word: False)
 
 def _read(retriever: Retriever, asked: str) -> Query:
     """A question on its own: read in simplified characters, dates resolved, terms found."""
-    question = contracted(reading_form(asked))
-    query = _read_as_typed(retriever, asked, question)
+    read = reading_form(asked)  # "幾個要點", "三張估值表": every cue is written in simplified
+    question = contracted(read)
+    query = _read_as_typed(retriever, asked, read, question)
     # a name typed by sound (华测 for 华策) is read as the report's name, and the answer says so
     slips = retriever.tokenizer.sound_alike_names(query.terms, question)
     if not slips:
         return query
     for typed, name in slips.items():
         question = re.sub(re.escape(typed), name, question, flags=re.IGNORECASE)
-    fixed = _read_as_typed(retriever, asked, question)
+    fixed = _read_as_typed(retriever, asked, read, question)
     fixed.notes[:0] = [f"“{typed}” read as {name}" if fixed.english else f"“{typed}”按“{name}”理解"
                        for typed, name in slips.items()]
     return fixed
 
 
-def _read_as_typed(retriever: Retriever, asked: str, question: str) -> Query:
+def _read_as_typed(retriever: Retriever, asked: str, read: str, question: str) -> Query:
+    """``asked`` as typed, ``read`` in its reading form (what cues match), ``question`` that form
+    as its words are read (averages contracted, names typed by sound corrected)."""
     reading = read_dates(question, retriever.report_year)
     # month-day dates become one term each (4月13日 ~ 4.13), not loose numbers
     terms = retriever.tokenizer.terms(_MONTH_DAY_RE.sub(" ", reading.text))
@@ -171,12 +174,12 @@ def _read_as_typed(retriever: Retriever, asked: str, question: str) -> Query:
         if not any(t.text == p for t in terms):
             terms.append(Term(p, 1.0, role="period"))
     terms = retriever.tokenizer.absent_beside_known(terms)
-    measured = {normalize(w) for w in retriever.tokenizer.asks_number_of(question)}
+    measured, counted = retriever.tokenizer.numbers_asked(question)
+    measured = {normalize(w) for w in measured}
+    terms = retriever.tokenizer.unknown_measures(terms, counted)
     # "有多少用户", "多少名员工": a number of things is asked, so only a passage giving one answers;
     # "几个要点", "多少个版号" may be answered by counting a list or rows instead
-    counted = bool(retriever.tokenizer.counts_asked(question)) and not _LIST_COUNT_RE.search(question)
-    terms = retriever.tokenizer.unknown_measures(terms, question)
-    read = reading_form(asked)  # "幾個要點", "三張估值表": every cue is written in simplified
+    counted = bool(counted) and not _LIST_COUNT_RE.search(question)
     return Query(read, _search_text(reading.text, terms), terms, text=reading.text,
                  typed=asked if read != asked else "", notes=reading.notes, years=reading.years,
                  periods=reading.periods,

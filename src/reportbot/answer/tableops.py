@@ -343,7 +343,8 @@ def _counts_rows_of(search: TableSearch, picked: list[int], query: Query, asking
     text = normalize(asking)
     at = normalize(asking[:cue.start()])
     near: list[tuple[int, Term]] = []
-    end = len(at) + len(normalize(cue.group(0)))
+    cue_len = len(normalize(cue.group(0)))
+    end = len(at) + cue_len
     for t in query.terms:
         if t.soft or t.prior or t.role == "period" or t.kind == "number" or not (t.key or known(t)):
             continue
@@ -354,7 +355,7 @@ def _counts_rows_of(search: TableSearch, picked: list[int], query: Query, asking
         elif pos >= 0:
             near.append((len(at) - pos, t))
         elif after >= 0:  # a word further after the count ("几个是腾讯的") is what is asked of them
-            near.append((after - len(at) + len(normalize(cue.group(0))), t))
+            near.append((after - len(at) + cue_len, t))
     if not near:
         return True
     counted = min(near, key=lambda x: x[0])[1]

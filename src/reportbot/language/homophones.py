@@ -22,6 +22,7 @@ def _readings(char: str) -> frozenset[str]:
 
 
 PINYIN_NAME_CHARS = 4  # names spelled in pinyin are short ones (Huace, Jiecheng); longer are translated
+MIN_SPLIT_NAME_CHARS = 3  # a misspelt name looked for around a piece of the cut (蓝色光表, not 华测)
 
 
 def _spellings(name: str) -> set[str]:
@@ -74,7 +75,6 @@ class Homophones:
         found = [n for n in self._by_length.get(len(typed), ()) if _sounds_alike(typed, n)]
         return found[0] if len(found) == 1 else None
 
-
     def name_around(self, text: str, start: int, end: int) -> tuple[str, str] | None:
         """(typed, name): the one stretch of ``text`` holding ``text[start:end]`` — a piece of
         the cut, 光表 of 蓝色/光表 — that sounds like a name of three or more characters the
@@ -89,9 +89,6 @@ class Homophones:
                 if all(CJK_RE.match(c) for c in typed):
                     found |= {(typed, n) for n in names if _sounds_alike(typed, n)}
         return found.pop() if len(found) == 1 else None
-
-
-MIN_SPLIT_NAME_CHARS = 3
 
 
 def abbreviation_of(typed: str, companies: Iterable[str]) -> str | None:

@@ -36,7 +36,7 @@ RARE_WORD_FREQ = 30
 
 class SubjectReading:
     """Methods of the Tokenizer (tokens.py) over its ``known``, ``expand``, ``is_metric``,
-    ``counts_asked``, ``subwords``, ``general_freq`` and ``name_suffixes``."""
+    ``subwords``, ``general_freq`` and ``name_suffixes``."""
 
     def _suffixed_names(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
         """"斑马科技的总市值", "大象科技接入了…": a word the report does not know before an
@@ -59,15 +59,16 @@ class SubjectReading:
             out.append(Term(name, 1.0, kind="entity", exact=True, role="entity"))
         return out
 
-    def unknown_measures(self, terms: list[Term], question: str) -> list[Term]:
+    def unknown_measures(self, terms: list[Term], counted: set[str]) -> list[Term]:
         """"网易伏羲有多少研究人员": the noun a count is asked of, after 多少/几, is what the
         question is about, so one the report never names (人员, the phrase's head) makes it a
         key term: the report lacks the answer, however much it says of 网易伏羲. A noun before
-        多少 is not read so: there it is often a word of the asking (口径是多少, 代号是多少)."""
+        多少 is not read so: there it is often a word of the asking (口径是多少, 代号是多少).
+        ``counted``: the question's counted phrases (``numbers_asked``)."""
         if self.known is None:
             return terms
         out = list(terms)
-        for noun in sorted({normalize(p) for p in self.counts_asked(question)}):
+        for noun in sorted({normalize(p) for p in counted}):
             subs = self.subwords(noun)
             head = subs[-1] if subs and noun.endswith(subs[-1]) else noun
             forms = (noun, head, *self.expand(noun), *self.expand(head))

@@ -141,14 +141,11 @@ class Tokenizer(SubjectReading):
         self.name_suffixes = {end for end in name_suffixes({normalize(c) for c in companies})
                               if jieba.posseg.dt.word_tag_tab.get(end, "n").startswith("n")}
 
-    def asks_number_of(self, question: str) -> set[str]:
-        """The nouns the question asks a number of ("月活用户有多少" → 用户): its answer must
-        give a number."""
-        return measured_nouns([(p.word, p.flag) for p in self.pos.cut(simplified(question))])
-
-    def counts_asked(self, question: str) -> set[str]:
-        """The nouns counted after 多少/几 ("百度文心一言有多少用户" → 用户)."""
-        return counted_phrases([(p.word, p.flag) for p in self.pos.cut(simplified(question))])
+    def numbers_asked(self, question: str) -> tuple[set[str], set[str]]:
+        """(the nouns the question asks a number of, "月活用户有多少" → 用户: its answer must give
+        a number; the noun phrases counted after 多少/几, "有多少名研究人员" → 研究人员), from one cut."""
+        words = [(p.word, p.flag) for p in self.pos.cut(simplified(question))]
+        return measured_nouns(words), counted_phrases(words)
 
     def is_metric(self, word: str) -> bool:
         word = normalize(word)
@@ -289,6 +286,7 @@ class Tokenizer(SubjectReading):
             return {}
         if self._homophones is None:
             self._homophones = Homophones(self.names | self.aliases)
+        plain = simplified(question)
         out = {}
         for t in terms:
             if any(self.known(f) for f in t.forms):
@@ -300,9 +298,8 @@ class Tokenizer(SubjectReading):
                 continue
             name = self._homophones.name_for(t.text) if t.role == "entity" else None
             if not name and t.key:  # a piece of a misspelt name the cut split
-                at = simplified(question).find(t.text)
-                around = self._homophones.name_around(simplified(question), at, at + len(t.text)) \
-                    if at >= 0 else None
+                at = plain.find(t.text)
+                around = self._homophones.name_around(plain, at, at + len(t.text)) if at >= 0 else None
                 if around and not self.known(normalize(around[0])):
                     out[around[0]] = around[1]
                     continue
