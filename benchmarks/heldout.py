@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SETS = {"dev": "corpus", "dev_paraphrase": "corpus", "dev_wording": "corpus", "dev_real": "real",
         "own_probes": "corpus", "own_probes2": "corpus", "own_probes3": "corpus",
-        "own_probes4": "corpus"}
+        "own_probes4": "corpus", "own_probes5": "corpus", "own_probes6": "corpus",
+        "own_probes7": "corpus"}
 # questions we wrote ourselves, of the kinds the held-out thirds showed wrong (near-miss
 # unanswerables, English, "X有多少"), while building stop 26: built on, all of them
 # own_probes2: written at the start of stop 28, before any change, of the kinds issue 19 lists
@@ -33,7 +34,16 @@ OWN = {"own_probes": ROOT / "benchmarks" / "own" / "bundled_probes.jsonl",
        "own_probes3": ROOT / "benchmarks" / "own" / "bundled_probes3.jsonl",
        # own_probes4: near misses (a quarter, a cell left blank, a company without the figure)
        # and four controls, written late in stop 28: 0.875 on first measure
-       "own_probes4": ROOT / "benchmarks" / "own" / "bundled_probes4.jsonl"}
+       "own_probes4": ROOT / "benchmarks" / "own" / "bundled_probes4.jsonl",
+       # own_probes5: written at the start of stop 29, before any change (near misses whose
+       # passage names the thing but not the fact asked, English, traditional, controls)
+       "own_probes5": ROOT / "benchmarks" / "own" / "bundled_probes5.jsonl",
+       # own_probes6: written mid-stop 29 after the first changes, measured before the next
+       # (people asked by their role, prices, codes, figures far from their noun)
+       "own_probes6": ROOT / "benchmarks" / "own" / "bundled_probes6.jsonl",
+       # own_probes7: English in the wording set's style (long, Chinese names in brackets),
+       # written and measured once before any English change
+       "own_probes7": ROOT / "benchmarks" / "own" / "bundled_probes7.jsonl"}
 
 
 def main() -> int:

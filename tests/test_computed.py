@@ -95,6 +95,39 @@ def test_filter_with_a_magnitude_uses_the_column_unit_and_sign_filters(bot):
     assert f"共{len(losers)}个" in answer.text and all(n in answer.text for n in losers)
 
 
+def _profit(frame, year):
+    return next(c for c in frame.columns if c.startswith("归母净利润") and year in c)
+
+
+def test_a_loss_said_as_a_verb_filters_the_profit_column(bot):
+    video = _frame(bot, "AI+视频")
+    col = _profit(video, "2022E")
+    losers, others = set(video[video[col] < 0]["公司"]), set(video[video[col] >= 0]["公司"])
+    # the table is named only by a word inside its companies' names (影视 of 华策影视)
+    answer = bot.ask("影视公司里2022年哪几家预计会亏损？")
+    assert answer.found and answer.kind == "filter" and f"共{len(losers)}个" in answer.text
+    assert all(n in answer.text for n in losers) and not any(n in answer.text for n in others)
+    marketing = _frame(bot, "AI+营销")
+    col = _profit(marketing, "2022E")
+    english = bot.ask("Which AI marketing companies were loss-making in 2022E?")
+    assert english.found and english.kind == "filter"
+    assert all(n in english.text for n in marketing[marketing[col] < 0]["公司"])
+    assert not any(n in english.text for n in marketing[marketing[col] >= 0]["公司"])
+
+
+def test_the_most_loss_is_the_lowest_profit(bot):
+    marketing = _frame(bot, "AI+营销")
+    col = _profit(marketing, "2022E")
+    worst = marketing.loc[marketing[col].idxmin(), "公司"]
+    answer = bot.ask("营销那几家公司里，2022年谁亏损最多？")
+    assert answer.found and worst in answer.text.split("。")[0]
+    video = _frame(bot, "AI+视频").set_index("公司")
+    col = _profit(video.reset_index(), "2022E")
+    less = max(("光线传媒", "奥飞娱乐"), key=lambda n: video.loc[n, col])
+    answer = bot.ask("光线和奥飞，2022年谁亏得少一些？")
+    assert answer.found and answer.text.startswith(less)
+
+
 def test_a_question_beside_a_table_is_not_computed_over_it(bot):
     answer = bot.ask("12月进口游戏版号发了多少个？")  # the game-company table is about something else
     assert answer.found and "44" in answer.text and "共9个" not in answer.text

@@ -44,6 +44,12 @@ TABLE_MIN_SCORE = 0.5  # how well a table must match the question's words to be 
 # a table scores 1 a question word in its caption, section or headers, 1 a word that is a
 # whole cell, and this for a name in a cell: a name says more (华策 in the valuation table)
 ENTITY_CELL_POINTS = 1.5
+# and this for a word inside a cell (影视 of 华策影视: "影视公司里哪些亏损"): less than a word of
+# its own, so a table that has the word whole still wins; own probes of stop 29
+PART_CELL_POINTS = 0.5
+# …in a cell this short (a name: 华策影视, 蓝色光标); a longer one is a description whose words
+# (生成 of "使用AIGC技术自动生成攻略…") say nothing of what the table lists (dev_wording w30)
+NAME_PART_CELL_CHARS = 8
 TABLE_GROUP_MARGIN = 0.6  # tables of one kind scoring this share of the best are taken together
 TABLE_TERM_COVERAGE = 0.5  # share of a question's content words its tables must hold (the dev
 # table questions hold 0.5–1.0; questions about something else beside a table, 0.33)

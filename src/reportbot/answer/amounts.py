@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..documents.tables import parse_cell
 from ..index.retrieval import Unit
 from ..language.money import states_money
 from ..language.terms import normalize
@@ -22,6 +23,8 @@ _COUNT_WORDS_RE = re.compile(r"(?:[两二三四五六七八九十百千万数几
 # duration is asked (多久, 几个月, 多少天)
 _SPAN_RE = re.compile(r"(?<![\d.])\d+\s*个?(?:月|季度|周|天|交易日)")
 _ASKS_SPAN_RE = re.compile(r"多久|多长时间|多长|(?:几|多少)个?(?:月|季度|周|天|交易日|年)")
+# the unit a question asks its figure in ("多少亿元", "多少万"), the first of a compound unit
+_ASKED_UNIT_RE = re.compile(r"多少\s*个?\s*(亿|万|千|百|元|美元|倍|%|个百分点|家|款|个)")
 # a security code (300459.SZ) is a name, not an amount
 _CODE_RE = re.compile(r"\b\d{4,6}\.(?:SZ|SH|BJ|HK)\b", re.I)
 
@@ -42,14 +45,48 @@ def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
 def gives_amount(unit: Unit, query: Query) -> bool:
     """Whether the passage gives the amount asked: any amount, and where it names what the
     number is asked of (用户 of 月活用户有多少), a figure beside that word — the 50mm of a
-    passage about users' cameras is not a number of users — or, in a row, in the cell under
-    it. A passage that names it in other words is judged by its amounts alone."""
+    passage about users' cameras is not a number of users — or in the unit asked, or, in a
+    row, in the cell under it. A passage that names it in other words is judged by its
+    amounts alone; so is money asked, which no other noun's figure is."""
+    if unit.chunk.kind == "row":  # a row says whose figure a cell is by its header, not by nearness
+        cells = [(h, v) for h, v in unit.chunk.cells if any(_heads(noun, normalize(h)) for noun in query.measured)]
+        if cells:
+            return any(_cell_answers(h, v, query) for h, v in cells)
+        return _has_amount(unit.text, query.question, query.wants_money)
     if not _has_amount(unit.text, query.question, query.wants_money):
         return False
-    if unit.chunk.kind == "row":  # a row says whose figure a cell is by its header, not by nearness
-        cells = [v for h, v in unit.chunk.cells if any(noun in normalize(h) for noun in query.measured)]
-        return not cells or any(_has_amount(v, query.question, query.wants_money) for v in cells)
     spans = [(m.start(), m.end()) for noun in query.measured for m in re.finditer(re.escape(noun), unit.norm)]
-    return not spans or any(
-        _has_amount(unit.norm[max(0, a - AMOUNT_REACH):b + AMOUNT_REACH], query.question, query.wants_money)
-        for a, b in spans)
+    if not spans or query.wants_money:
+        return True
+    return any(_has_amount(unit.norm[max(0, a - AMOUNT_REACH):b + AMOUNT_REACH], query.question) for a, b in spans) \
+        or _in_unit_asked(unit.text, query.question)
+
+
+def _in_unit_asked(text: str, question: str) -> bool:
+    """A figure in the unit the question names ("市场规模有多少亿元" → 2658.84亿元): in the
+    sentence that names what is asked of, it is that figure however far the sentence puts it
+    ("规模在…的推动下，从2010年的327.4亿元增长至…"); a camera's 50mm is in no unit a number of
+    users is asked in."""
+    m = _ASKED_UNIT_RE.search(question)
+    if not m:
+        return False
+    own = set(_AMOUNT_RE.findall(question))
+    return any(f not in own for f in re.findall(rf"(\d+(?:\.\d+)?)\s*{re.escape(m.group(1))}", text))
+
+
+def _heads(noun: str, header: str) -> bool:
+    """The column a measured noun asks: one whose name holds it (总市值 of 总市值（亿元）), or
+    the head its compound ends in (股票代码 asks the 代码 column)."""
+    return noun in header or (len(header) >= 2 and noun.endswith(header))
+
+
+def _cell_answers(header: str, value: str, query: Query) -> bool:
+    """The cell under the column asked answers when it holds a value: a security code under
+    代码 is the identifier asked ("股票代码是多少"), a figure must be an amount (of money, with
+    the header's unit, when money is asked)."""
+    cell = parse_cell(value, header)
+    if cell.missing:
+        return False
+    if cell.kind == "code":
+        return True
+    return _has_amount(value, query.question) and (not query.wants_money or states_money(f"{header}{value}"))

@@ -35,8 +35,15 @@ _PREFIX_RE = re.compile(r"(\d{1,6})\s*(?:开头|打头|起头)|(?:以|starting w
                         re.I)
 _SUFFIX_RE = re.compile(r"(?<![\d.])(\.?(?:SH|SZ|BJ|HK))\b|(?:上交所|上海|沪市|shanghai)|(?:深交所|深圳|深市|shenzhen)",
                         re.I)
-SIGN_RE = re.compile(r"(?P<neg>为负|负值|负数|是负的|负的|小于零|低于零|亏损的|negative)"
-                      r"|(?P<pos>为正|正值|正数|是正的|正的|大于零|盈利的|positive)", re.I)
+SIGN_RE = re.compile(r"(?P<neg>为负|负值|负数|是负的|负的|小于零|低于零|亏损的|negative|"
+                     # a loss said as a verb ("哪些公司亏损", "亏钱了", "lost money", "in the red"),
+                     # not its degree (亏得更多, 亏损最多, 亏损多少: a compare, a superlative, an amount)
+                     r"(?<![最更])(?:亏损|亏钱|赔钱|亏了)(?![得额幅]|最|更|了?多少|的?(?:最|更))|"
+                     r"\blo(?:se|ses|sing|st) money\b|\bloss[- ]making\b|\bin the red\b|\bunprofitable\b|"
+                     r"\b(?:made|make|makes|post(?:ed|s)?|ha[sd]|have|report(?:ed|s)?|record(?:ed|s)?)"
+                     r" an? (?:net )?loss\b)"
+                     r"|(?P<pos>为正|正值|正数|是正的|正的|大于零|盈利的|实现盈利|赚钱的|positive|\bprofitable\b|"
+                     r"\bin the black\b)", re.I)
 MISSING_RE = re.compile(r"没写|没有写|没给|没有给|未给|未写|未披露|没披露|缺少?|空着|为空|空白|没有数据|没列|"
                          r"not (?:given|listed|reported|disclosed)|missing|blank", re.I)
 _MAGNITUDE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}

@@ -32,8 +32,11 @@ _LIST_COUNT_RE = re.compile(r"(?:几|多少)(?:个|条|点|项|种|步|类|方�
 COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|还是|相比|比较|对比|\bor\b|\bvs\.?|versus|"
                         r"which (?:one|company|model|came)", re.I)
 # asks for a sum of money ("花了多少钱", "how much did it cost"): only a passage that gives one answers
-_MONEY_Q_RE = re.compile(r"多少钱|花(?:了)?多少|(?:资金|成本|费用|花费|投入|投资)(?:是|为|有|大概|大约)?多少|"
-                         r"多少(?:资金|成本|费用|美元|元)|how much money|\bcost|\bspen[dt]\b", re.I)
+# a price asked ("怎么收费", "售价多少", "价格是多少") is one too
+_MONEY_Q_RE = re.compile(r"多少钱|花(?:了)?多少|(?:资金|成本|费用|花费|投入|投资|价格|售价|定价|票价|价钱|收费)"
+                         r"(?:是|为|有|大概|大约)?(?:多少|几|怎么样|如何)|(?:怎么|如何|怎样)(?:收费|定价|卖)|"
+                         r"多少(?:资金|成本|费用|美元|元)|how much money|\bcost|\bspen[dt]\b|\bpric(?:e|ed|ing)\b",
+                         re.I)
 _WHEN_RE = re.compile(r"什么时候|啥时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|哪个月|"
                       r"\bwhen\b|what year|which year|what date", re.I)
 
@@ -174,9 +177,11 @@ def _read_as_typed(retriever: Retriever, asked: str, read: str, question: str) -
         if not any(t.text == p for t in terms):
             terms.append(Term(p, 1.0, role="period"))
     terms = retriever.tokenizer.absent_beside_known(terms)
-    measured, counted = retriever.tokenizer.numbers_asked(question)
-    measured = {normalize(w) for w in measured}
+    asked_for = retriever.tokenizer.asked_for(question)
+    measured = {normalize(w) for w in asked_for.measured}
+    counted = asked_for.counted
     terms = retriever.tokenizer.unknown_measures(terms, counted)
+    terms = retriever.tokenizer.person_role(terms, asked_for.person)
     # "有多少用户", "多少名员工": a number of things is asked, so only a passage giving one answers;
     # "几个要点", "多少个版号" may be answered by counting a list or rows instead
     counted = bool(counted) and not _LIST_COUNT_RE.search(question)

@@ -35,7 +35,7 @@ _SUM_RE = re.compile(r"合计|总和|加起来|加总|之和|\btotal\b|\bsum\b",
 _AVG_RE = re.compile(r"平均|均值|\baverage\b|\bmean\b", re.I)
 _TOP_N_RE = re.compile(r"前([一二三四五六七八九十两\d]+)(?:名|家|个|位|只)?|top\s*(\d+)", re.I)
 # growth is said fast or slow (增速最快, 涨得最猛, fastest-growing): speed words are degree words too
-_SUPER_HIGH_RE = re.compile(r"最(?:高|大|多|贵|强|新|晚|快|猛)|排(?:名)?第一|第一名|排名第一|"
+_SUPER_HIGH_RE = re.compile(r"最(?:亏|高|大|多|贵|强|新|晚|快|猛)|排(?:名)?第一|第一名|排名第一|"
                             r"highest|largest|biggest|most|greatest|top|latest|most expensive|fastest", re.I)
 _SUPER_LOW_RE = re.compile(r"最(?:低|小|少|便宜|弱|早|老|慢)|倒数第一|垫底|排(?:在)?最后|末位|"
                            r"lowest|smallest|least|cheapest|earliest|fewest|bottom|slowest", re.I)
@@ -56,6 +56,10 @@ IMPLIED = [
     (re.compile(r"市值|market cap|market value", re.I), ("市值",), ""),
     (re.compile(r"参数|parameter", re.I), ("参数",), ""),
 ]
+# a loss asked by its size: the most loss is the lowest profit ("亏损最多", "最亏", "biggest loss")
+_LOSS_RE = re.compile(r"亏|\blos(?:s|ses|e|ing|t)\b", re.I)
+# …unless the question is of a valuation multiple, whose sign a loss turns (亏损公司的PE)
+_OF_MULTIPLE_RE = re.compile(r"(?<![a-z])pe(?![a-z])|p/e|市盈率|估值", re.I)
 # valuation multiples: a negative one means a loss, not a cheap stock
 _MULTIPLE_RE = re.compile(r"pe|p/e|市盈率|估值|倍", re.I)
 
@@ -228,10 +232,8 @@ def _best_column(table: Table, query: Query, numeric_only: bool = True) -> int |
     return top[0]
 
 
-def _direction(text: str) -> str:
-    for rx, _, d in IMPLIED:
-        if d and rx.search(text):
-            return d
+def _magnitude(text: str) -> str:
+    """The direction the question's words of size point (更高, 更少, larger): "high" by default."""
     low, high = _LOW_WORDS.search(text), _HIGH_WORDS.search(text)
     if low and not high:
         return "low"
@@ -240,6 +242,23 @@ def _direction(text: str) -> str:
     if low and high:
         return "low" if low.start() > high.start() else "high"  # the word nearer the end
     return "high"
+
+
+def _asks_loss(text: str) -> bool:
+    return bool(_LOSS_RE.search(text)) and not _OF_MULTIPLE_RE.search(text)
+
+
+def _flip(direction: str) -> str:
+    return "low" if direction == "high" else "high"
+
+
+def _direction(text: str) -> str:
+    if _asks_loss(text):
+        return _flip(_magnitude(text))  # 亏得更多: the lower profit; 亏得更少: the higher
+    for rx, _, d in IMPLIED:
+        if d and rx.search(text):
+            return d
+    return _magnitude(text)
 
 
 def _top_n(text: str) -> int:
@@ -304,6 +323,8 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
         p.op = "max" if (high and not low) or (high and low and high.start() > low.start()) else "min"
         if not high and not low:
             p.op = "max"
+        if _asks_loss(text):
+            p.op = "min" if p.op == "max" else "max"  # 亏损最多: the lowest profit
         p.direction = "high" if p.op == "max" else "low"
         p.top = _top_n(text)
         return p

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..documents.tables import Table
-from ..language.terms import Term, normalize
-from ..tuning import ENTITY_CELL_POINTS, OCCURRENCE_CACHE
+from ..language.terms import Term, has_cjk, normalize
+from ..tuning import ENTITY_CELL_POINTS, NAME_PART_CELL_CHARS, OCCURRENCE_CACHE, PART_CELL_POINTS
 from .bounded import remember
 from .textindex import TextIndex
 
@@ -71,20 +71,26 @@ class TableSearch:
         n = len(self.tables)
         described = np.zeros(n, dtype=bool)
         cells = []
+        part = np.zeros(n, dtype=bool)
         for f in forms(term):
             ids = self.index.containing(f)
             desc = self.row[ids] < 0
             described[self.owner[ids[desc]]] = True
             ids = ids[~desc]
             if not (term.role == "entity" or (f.isascii() and len(f) >= 5)):
-                # contained and as long as the word: the whole cell is the word
+                # contained and as long as the word: the whole cell is the word; a part of
+                # a short cell, a name (影视 of 华策影视, "影视公司"), says a little of the table
+                # and names no row
+                if has_cjk(f) and len(f) >= 2:
+                    inside = (self.length[ids] > len(f)) & (self.length[ids] <= NAME_PART_CELL_CHARS)
+                    part[self.owner[ids[inside]]] = True
                 ids = ids[self.length[ids] == len(f)]
             cells.append(ids)
         cell_ids = np.unique(np.concatenate(cells)) if cells else np.empty(0, dtype=np.uint32)
         named = np.zeros(n, dtype=bool)
         named[self.owner[cell_ids]] = True
         points = np.where(described, 1.0, np.where(named, ENTITY_CELL_POINTS if term.role == "entity" else 1.0,
-                                                   0.0))
+                                                   np.where(part, PART_CELL_POINTS, 0.0)))
         return remember(self._found, key, Found(points, described, cell_ids), OCCURRENCE_CACHE)
 
     def cells_named(self, term: Term, table: int) -> list[tuple[int, int]]:

@@ -5,8 +5,20 @@ in (近5年: what the answer must be about — the report's 近10年 is not 近5
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from .lexicons import names_a_person
 from .stopwords import NAME_POS
+
+
+@dataclass(frozen=True)
+class AskedFor:
+    """What a question asks its answer to hold (``Tokenizer.asked_for``)."""
+
+    measured: set[str]  # nouns a number is asked of
+    counted: set[str]  # noun phrases counted after 多少/几
+    person: str = ""  # the word for a person whose name is asked (创始人)
+
 
 # words between a measured noun and 多少/几 that do not change what is measured
 _LINKS = {"有", "是", "为", "达", "达到", "共", "一共", "总共", "大概", "大约", "约", "到底", "究竟",
@@ -58,6 +70,52 @@ def _counted_after(words: list[tuple[str, str]]) -> list[str]:
         phrase.append(words[k][0])
         k += 1
     return phrase if len("".join(phrase)) >= 2 and len(phrase[-1]) >= 2 else []
+
+
+# what asks for a person: "创始人是谁", "作者是哪位"; 谁家 asks whose (a company), 谁更 compares
+_WHO = {"谁", "哪位", "何人", "哪一位"}
+_WHO_LINKS = {"是", "为", "都是", "分别是", "又是", "到底是", "究竟是"}
+# Chinese agentive suffixes that name a person by what they do (制作人, 研究员, 设计师, 董事长):
+# words newer than Cilin's lexicon among them; not 者/家/商, which name companies as often
+# (开发者, 厂家, 开发商: "GPT-4的开发者" is OpenAI, whom the report names without the word)
+_AGENT_SUFFIXES = "人员师长官"
+
+
+def _names_person(noun: str) -> bool:
+    return len(noun) >= 2 and (names_a_person(noun) or noun[-1] in _AGENT_SUFFIXES)
+
+
+def _role_before(words: list[tuple[str, str]], end: int) -> str:
+    """The noun ending at words[end], with the word before it when jieba split the compound
+    (制作 / 人, 联合 / 创始人)."""
+    if end < 0 or not words[end][1].startswith("n"):
+        return ""
+    noun = words[end][0]
+    if end >= 1 and words[end - 1][1].startswith(("n", "vn", "v", "b")) and len(words[end - 1][0]) <= 2 \
+            and not words[end - 1][1].startswith(NAME_POS) and (len(noun) == 1 or not _names_person(noun)):
+        noun = words[end - 1][0] + noun  # only to complete a word: 创始人 stays whole
+    return noun if _names_person(noun) else ""
+
+
+def person_asked(words: list[tuple[str, str]]) -> str:
+    """The word for a person whose name the question asks ("DeepMusic的创始人是谁" → 创始人),
+    or "": a noun for a person right before 是谁, or the last one after 谁是 ("谁是…的作者")."""
+    for i, (w, _) in enumerate(words):
+        if w == "叫" and i + 1 < len(words) and words[i + 1][0] in ("什么", "啥", "什么名字"):
+            if role := _role_before(words, i - 1):  # "作者叫什么名字"
+                return role
+        if w not in _WHO:
+            continue
+        j = i - 1
+        while j >= 0 and words[j][0] in _WHO_LINKS:
+            j -= 1
+        if j < i - 1 and (role := _role_before(words, j)):
+            return role
+        if i + 1 < len(words) and words[i + 1][0] == "是":
+            roles = [r for k in range(i + 2, len(words)) if (r := _role_before(words, k))]
+            if roles:
+                return roles[-1]
+    return ""
 
 
 def duration_numbers(question: str) -> dict[str, tuple[str, ...]]:

@@ -93,6 +93,50 @@ def cilin_synonyms() -> dict[str, tuple[str, ...]]:
     return {w: tuple(dict.fromkeys(v)) for w, v in out.items()}
 
 
+# Cilin's top class A holds the words for people (创始人, 董事长, 作者, 研究员, 老板)
+_PERSON_CLASS = "A"
+
+
+@lru_cache(maxsize=1)
+def _cilin_classes() -> dict[str, frozenset[str]]:
+    """Word -> the top classes of Cilin its senses stand in (A people, B things, … H activities)."""
+    path = _cilin_file()
+    if path is None:
+        return {}
+    out: dict[str, set[str]] = {}
+
+    def walk(node, top: str) -> None:
+        for sub in node.get("sub", {}).values():
+            if isinstance(sub, list):
+                for w in sub:
+                    out.setdefault(w, set()).add(top)
+            else:
+                walk(sub, top)
+
+    for top, node in json.loads(path.read_text(encoding="utf-8")).items():
+        walk(node, top)
+    return {w: frozenset(v) for w, v in out.items()}
+
+
+def names_a_person(word: str) -> bool:
+    """Whether a noun is a word for a person by every sense Cilin gives it (创始人, 董事长, 作者):
+    "X的创始人是谁" asks a person's name, which only a passage naming one answers."""
+    classes = _cilin_classes().get(word)
+    return bool(classes) and classes == {_PERSON_CLASS}
+
+
+# Cilin's classes of content: people, things, abstract things, actions, mind, activities,
+# phenomena (not E features, C time and place, J relations, K function words)
+_CONTENT_CLASSES = frozenset("ABDFGHI")
+
+
+def is_content_word(word: str) -> bool:
+    """Whether Cilin files every sense of ``word`` under a class of content: jieba's dictionary
+    tags some such words as adverbs (更新 'd'), which a question's cut would otherwise drop."""
+    classes = _cilin_classes().get(word)
+    return bool(classes) and classes <= _CONTENT_CLASSES
+
+
 def synonyms_for(word: str, known: Callable[[str], bool]) -> tuple[str, ...]:
     """Other words for ``word``: the glossary's always; Cilin's only when the report does
     not use ``word`` itself, and only those the report does use."""

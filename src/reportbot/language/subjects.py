@@ -64,7 +64,7 @@ class SubjectReading:
         question is about, so one the report never names (人员, the phrase's head) makes it a
         key term: the report lacks the answer, however much it says of 网易伏羲. A noun before
         多少 is not read so: there it is often a word of the asking (口径是多少, 代号是多少).
-        ``counted``: the question's counted phrases (``numbers_asked``)."""
+        ``counted``: the question's counted phrases (``asked_for``)."""
         if self.known is None:
             return terms
         out = list(terms)
@@ -77,6 +77,17 @@ class SubjectReading:
             out = [t for t in out if t.text not in (noun, head)]
             out.append(Term(noun, 1.0, role="metric", alts=self.expand(noun)))
         return out
+
+    def person_role(self, terms: list[Term], person: str) -> list[Term]:
+        """"DeepMusic的创始人是谁": the person asked of is named by the role, so the role is what
+        the question is about: a key term, which a passage must say (董事会主席 answers for
+        董事长 by its part 董事; a synonym counts), and which the report may lack, to be named
+        in the refusal. ``person``: the role word (``asked_for``)."""
+        role = normalize(person)
+        if not role:
+            return terms
+        out = [t for t in terms if t.text != role]
+        return out + [Term(role, 1.0, role="metric", alts=self.expand(person))]
 
     def absent_beside_known(self, terms: list[Term]) -> list[Term]:
         """An English noun none of whose translations the report uses ("inflation") is what

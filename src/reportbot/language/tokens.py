@@ -14,9 +14,10 @@ import jieba
 import jieba.posseg
 
 from ..tuning import NAME_SUFFIX_NAMES
-from .asked import counted_phrases, duration_numbers, measured_nouns
+from .asked import AskedFor, counted_phrases, duration_numbers, measured_nouns, person_asked
 from .english import english_terms
 from .homophones import Homophones, abbreviation_of
+from .lexicons import is_content_word
 from .pieces import is_fragment, rejoined_pairs
 from .scripts import simplified
 from .stopwords import (
@@ -141,11 +142,12 @@ class Tokenizer(SubjectReading):
         self.name_suffixes = {end for end in name_suffixes({normalize(c) for c in companies})
                               if jieba.posseg.dt.word_tag_tab.get(end, "n").startswith("n")}
 
-    def numbers_asked(self, question: str) -> tuple[set[str], set[str]]:
-        """(the nouns the question asks a number of, "月活用户有多少" → 用户: its answer must give
-        a number; the noun phrases counted after 多少/几, "有多少名研究人员" → 研究人员), from one cut."""
+    def asked_for(self, question: str) -> AskedFor:
+        """What the question asks its answer to hold, from one cut: a number of the nouns
+        before 多少 ("月活用户有多少" → 用户), the noun phrases counted after 多少/几 ("有多少名
+        研究人员" → 研究人员), a person's name ("创始人是谁" → 创始人)."""
         words = [(p.word, p.flag) for p in self.pos.cut(simplified(question))]
-        return measured_nouns(words), counted_phrases(words)
+        return AskedFor(measured_nouns(words), counted_phrases(words), person_asked(words))
 
     def is_metric(self, word: str) -> bool:
         word = normalize(word)
@@ -225,11 +227,14 @@ class Tokenizer(SubjectReading):
                     continue
                 if not w or w in STOPWORDS or not has_cjk(w):
                     continue
-                if flag != "nz" and (len(w) < 2 or flag.startswith(SKIP_POS)):
+                # a word jieba's dictionary tags as a function word that Cilin knows as content
+                # (更新点: 更新 'd') stays, as a predicate
+                mistagged = flag.startswith(SKIP_POS) and len(w) >= 2 and is_content_word(w)
+                if flag != "nz" and (len(w) < 2 or (flag.startswith(SKIP_POS) and not mistagged)):
                     continue
                 # a noun right after 哪些/什么 names the kind of answer wanted (哪些领域,
                 # 哪家公司): the report need not use that word, so it may be missing
-                predicate = flag in SOFT_POS
+                predicate = flag in SOFT_POS or mistagged
                 # "哪两个因子": the count after a question word is how many answers are wanted
                 soft = predicate or (after_question_word and flag.startswith(("n", "m")))
                 after_question_word = after_question_word and flag.startswith("m")
