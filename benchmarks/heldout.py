@@ -22,7 +22,7 @@ SHARED = ROOT.parent / "shared"
 SETS = {"dev": "corpus", "dev_paraphrase": "corpus", "dev_wording": "corpus", "dev_real": "real",
         "own_probes": "corpus", "own_probes2": "corpus", "own_probes3": "corpus",
         "own_probes4": "corpus", "own_probes5": "corpus", "own_probes6": "corpus",
-        "own_probes7": "corpus"}
+        "own_probes7": "corpus", "own_real": "real", "own_real2": "real"}
 # questions we wrote ourselves, of the kinds the held-out thirds showed wrong (near-miss
 # unanswerables, English, "X有多少"), while building stop 26: built on, all of them
 # own_probes2: written at the start of stop 28, before any change, of the kinds issue 19 lists
@@ -43,7 +43,15 @@ OWN = {"own_probes": ROOT / "benchmarks" / "own" / "bundled_probes.jsonl",
        "own_probes6": ROOT / "benchmarks" / "own" / "bundled_probes6.jsonl",
        # own_probes7: English in the wording set's style (long, Chinese names in brackets),
        # written and measured once before any English change
-       "own_probes7": ROOT / "benchmarks" / "own" / "bundled_probes7.jsonl"}
+       "own_probes7": ROOT / "benchmarks" / "own" / "bundled_probes7.jsonl",
+       # own_real: 30 questions over the six shared real PDFs, written at the start of stop 30
+       # before any change, of the kinds dev_real's held-out third gets wrong (table and text
+       # lookups, English, filter, count) with near misses; measured once before building
+       "own_real": ROOT / "benchmarks" / "own" / "real_probes.jsonl",
+       # own_real2: 18 more over the same PDFs (pages and kinds own_real did not ask: the
+       # timing strategy tables, the fiscal and polling text, near-miss unanswerables), written
+       # late in stop 31 after the PDF-reader change and measured once, built on nothing
+       "own_real2": ROOT / "benchmarks" / "own" / "real_probes2.jsonl"}
 
 
 def main() -> int:

@@ -79,3 +79,39 @@ def test_a_content_word_jieba_tags_as_an_adverb_is_kept(note_bot):
     terms = {t.text: t for t in note_bot.retriever.tokenizer.terms("本次关键的更新点在哪里？")}
     assert "更新" in terms and terms["更新"].soft  # jieba's dictionary: 更新 'd'; Cilin: a change
     assert "已经" not in {t.text for t in note_bot.retriever.tokenizer.terms("已经发布了吗")}
+
+
+ANALYSTS_NOTE = """示例证券
+星河网络（002888.SZ）公司点评：智能客服放量
+分析师 王示例 S0910515050001
+分析师 赵示例 S0910515050002
+研究助理 钱示例 S0910515050003
+
+➤ 投资要点
+
+星河网络智能客服签约客户超过300家，二季度收入同比增长42%。
+"""
+
+
+def test_how_many_analysts_is_the_count_of_names_the_cover_lists(tmp_path_factory):
+    bot = indexed_notes(tmp_path_factory, "analysts", {"example_analysts_note_2023.txt": ANALYSTS_NOTE})
+    names = bot.retriever.covers["example_analysts_note_2023.txt"].analysts
+    assert len(names) >= 2
+    answer = bot.ask("这篇报告有几位分析师？")
+    assert answer.found and f"{len(names)}位" in answer.text and all(n in answer.text for n in names)
+    english = bot.ask("How many analysts wrote this report?")
+    assert english.found and f"{len(names)} (" in english.text
+
+
+def test_a_word_the_report_says_apart_or_before_a_place_word_is_no_missing_name():
+    from reportbot.language.tokens import Tokenizer
+
+    said = {"机械", "行业", "分组", "因子", "最大回撤", "icir", "value"}
+    tokenizer = Tokenizer(known=lambda w: w in said or len(w) == 1)
+    terms = {t.text: t for t in tokenizer.terms("机械行业的Value因子ICIR是多少？")}
+    assert terms["机械行业"].role == "" and "机械" in terms["机械行业"].alts  # the row says 机械
+    terms = {t.text: t for t in tokenizer.terms("十分组里哪一组最大回撤最大？")}
+    assert all(t.role == "" for w, t in terms.items() if w.endswith("里"))
+    # a word the report never uses, made of no words it uses, is still a name it lacks
+    terms = {t.text: t for t in tokenizer.terms("华凯易佰的ICIR是多少？")}
+    assert any(t.role == "entity" and "华凯" in w for w, t in terms.items())

@@ -54,3 +54,11 @@ def test_a_capitalised_word_translated_to_a_short_name_is_that_company(bot):
     answer = bot.ask("Which is bigger by market cap, Mango or BlueFocus?")
     assert answer.found and answer.kind == "compare"
     assert answer.text.splitlines()[0].startswith("芒果超媒") and "734" in answer.text
+
+
+def test_a_quant_reports_measures_and_indices_by_their_english_names():
+    terms = {t.text: t for t in english_terms("What annualized volatility did the strategy have on CSI 300?")[1]}
+    assert "沪深300" in terms and terms["沪深300"].role == "entity"
+    assert "年化波动率" in terms or any("年化波动率" in t.alts for t in terms.values())
+    found = {t.text for t in english_terms("What is the maximum drawdown of the long-short portfolio?")[1]}
+    assert "最大回撤" in found and "多空" in found

@@ -41,6 +41,8 @@ _COVER_ONLY = {"date": "发布日期", "analysts": "分析师", "broker": "券�
 # "评级标准", "评级体系": the scale, which the text explains, not the cover's one rating
 _SCALE_RE = re.compile(r"评级(?:标准|体系|说明|定义|分几|有哪|有几)|rating (?:scale|system|definitions?)", re.I)
 _ASKS_RE = re.compile(r"什么|谁|多少|哪|几|吗|啥|\b(?:what|who|which|when|how)\b", re.I)
+# "有几位分析师", "how many analysts": the number of names the cover lists, then the names
+_HOW_MANY_RE = re.compile(r"(?:几|多少)(?:位|个|名|人)|how many", re.I)
 
 
 def _asked(query: Query) -> tuple[str, str, str] | None:
@@ -63,7 +65,7 @@ def _of_field(term, field: str) -> bool:
     return bool(pattern.search(term.text)) or term.text in _FIELD_WORDS.get(field, ())
 
 
-def _value(retriever: Retriever, source: str, field: str) -> str:
+def _value(retriever: Retriever, source: str, field: str, counted: bool = False, english: bool = False) -> str:
     if field == "broker":
         return retriever.brokers.get(source, "")
     if field == "title":
@@ -72,7 +74,11 @@ def _value(retriever: Retriever, source: str, field: str) -> str:
     if facts is None:
         return ""
     value = getattr(facts, field)
-    return "、".join(value) if isinstance(value, tuple) else value
+    if not isinstance(value, tuple):
+        return value
+    if counted and value:
+        return f"{len(value)} ({', '.join(value)})" if english else f"{len(value)}位（{'、'.join(value)}）"
+    return "、".join(value)
 
 
 def _cover_citation(retriever: Retriever, source: str, value: str, n: int) -> Citation | None:
@@ -100,11 +106,12 @@ def cover_answer(retriever: Retriever, query: Query) -> Answer | None:
     if any(t.role == "entity" and t.text not in titles and not _of_field(t, field) for t in query.terms):
         return None
     lines, citations = [], []
+    counted = bool(_HOW_MANY_RE.search(query.question))
     for source in sources:
-        value = _value(retriever, source, field)
+        value = _value(retriever, source, field, counted, query.english)
         if not value:
             continue
-        cite = _cover_citation(retriever, source, value, len(citations) + 1)
+        cite = _cover_citation(retriever, source, _value(retriever, source, field), len(citations) + 1)
         mark = ""
         if cite is not None:
             citations.append(cite)

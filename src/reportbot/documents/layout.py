@@ -44,7 +44,15 @@ NUMERIC_RE = re.compile(
     r"|^(?:19|20)\d{2}(?:[AEFH]|Q[1-4]|H[12])?(?:\s*[\(（].{0,8}[\)）])?$"
     r"|^(?:19|20)\d{2}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?$|^\d{1,2}[-/]\d{1,2}$|^[1-9]\d?[MYDW]$",
     re.I)
+# a figure's or table's caption label (图表13：), and the line saying where its figures come from
+CAPTION_LABEL_RE = re.compile(r"^\s*(?:图表|图|表|Figure|Table|Exhibit)\s*\d+\s*[:：.、]?\s*", re.I)
+SOURCE_NOTE_RE = re.compile(r"^\s*(?:资料来源|数据来源|来源|source)\s*[:：]", re.I)
 TOC_RE = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|-{6,})\s*\d+\s*$")
+
+
+def figure_label(text: str) -> bool:
+    """A caption label or a source line: what frames a chart or table, never one of its rows."""
+    return bool(CAPTION_LABEL_RE.match(text) or SOURCE_NOTE_RE.match(text))
 
 
 def is_number(text: str) -> bool:

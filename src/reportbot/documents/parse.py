@@ -15,8 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
+from .layout import SOURCE_NOTE_RE
 from .loaders import Page
 
+# 15: a ruled grid that does not fit its text (one box, rules off the columns) read by its
+# text's columns; charts framed by rules are no table
 # 12: tables ruled only across (three-line tables), pages cut into bands by tables across
 # their columns, a row label repeated under other rows named with the row above it
 # 11: glyphs upright up to a matrix's rounding noise, white text on fills drawn as paths
@@ -25,7 +28,7 @@ from .loaders import Page
 # labels' header on the lower line, contents pages left out; 9: pages without a usable text
 # layer read by OCR; 8: PDF pages read by region, unruled tables, cover title; 7: instruction
 # lines quarantined
-PARSER_VERSION = 13
+PARSER_VERSION = 15
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"
@@ -41,7 +44,6 @@ _YEAR_NOTE = {"A": "实际", "E": "预测", "F": "预测"}
 _VALUE_RE = re.compile(r"^[-+−]?[\d,]*\.\d+%?$|^[-+−]?[\d,]+%$|^[-+−]?\d{1,3}(?:,\d{3})+$")
 _SENT_END = "。！？!?；;"
 # where a table's figures come from, said on the line under it, as brokers do under every chart
-_SOURCE_NOTE_RE = re.compile(r"^(?:资料来源|数据来源|来源|source)\s*[:：]", re.I)
 NOTE_REACH = 3  # blank lines between a table and its note
 NOTE_CHARS = 120  # a note is one line; longer is a paragraph that happens to start so
 
@@ -348,7 +350,7 @@ def _source_note(lines: list[str], end: int) -> str:
     while k < len(lines) and k < end + NOTE_REACH and not lines[k].strip():
         k += 1
     line = clean(lines[k]) if k < len(lines) else ""
-    return line if _SOURCE_NOTE_RE.match(line) and len(line) <= NOTE_CHARS else ""
+    return line if SOURCE_NOTE_RE.match(line) and len(line) <= NOTE_CHARS else ""
 
 
 def _spaced_tables(lines: list[str], min_rows: int = 3, min_cells: int = 3) -> list[str]:

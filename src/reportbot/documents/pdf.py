@@ -38,7 +38,6 @@ STAMP_CHARS = 12  # a line this long on most pages of a report of 3+ pages is a 
 TITLE_SIZE_SHARE = 0.8  # cover lines this near the largest size are the title (a second line set
 # a size or two smaller joins it: 16 under 18 pt; a series line at 14 under 20 pt does not)
 GARBLED_SHARE = 0.3  # a page with more unreadable glyphs than this is reported, not indexed
-_CAPTION_LABEL_RE = re.compile(r"^\s*(?:图表|图|表|Figure|Table|Exhibit)\s*\d+\s*[:：.、]?\s*", re.I)
 _SENTENCE_END = "。！？!?；;：:"
 _MARKS = "➤▶►■◆●◼▪•-‒–—"
 _DASH_BULLET_RE = re.compile(r"^[‒–—]\s+")  # bullets printed as dashes read as "- "
@@ -289,8 +288,8 @@ def _render(blocks: list, body_size: float, right: float, first_page: bool,
     last_heading: layout.Line | None = None
     for b in blocks:
         if isinstance(b, layout.Table):
-            if prev is not None and out and _CAPTION_LABEL_RE.match(out[-1]):
-                out[-1] = _CAPTION_LABEL_RE.sub("", out[-1])
+            if prev is not None and out and layout.CAPTION_LABEL_RE.match(out[-1]):
+                out[-1] = layout.CAPTION_LABEL_RE.sub("", out[-1])
             out.extend("\t".join(row) for row in b.rows)
             out.append("")
             prev = last_heading = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..tuning import CAPTION_GAP, LAYOUT_CELL_CHARS, SPANNING_SHARE
-from . import glyphs, layout, ocr, threeline, unruled
+from . import glyphs, gridfit, layout, ocr, threeline, unruled
 from .charfold import normalize_text
 
 CHART_LABEL_PARTS = 3  # a chart's tick line holds one to three numbers (two axes, a legend value)
@@ -35,6 +35,9 @@ def _data_table(rows: list[list[str]]) -> bool:
     cells = [c for r in rows for c in r if c]
     if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2 or not cells:
         return False
+    firsts = [next((c for c in r if c), "") for r in rows]
+    if sum(layout.figure_label(c) for c in firsts) >= 0.5 * len(rows):
+        return False  # charts' captions and source lines between the rules that frame them
     slots = sum(len(r) for r in rows)
     return sum(len(c) > LAYOUT_CELL_CHARS for c in cells) <= 0.2 * len(cells) and len(cells) >= 0.5 * slots
 
@@ -56,11 +59,14 @@ def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     height = float(page.height)
     if read is None:
         kept = []
+        visible = glyphs.visible_chars(page)
         for t in page.find_tables():
-            rows = [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
+            bbox, rows = t.bbox, [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
+            if not gridfit.fits(t, visible, height):  # cells the rules draw off the text's columns
+                bbox, rows = threeline.rows_in_frame(visible, t.bbox, height, gridfit.first_rule(t)) or (bbox, rows)
             if _data_table(rows):
-                kept.append((t.bbox, rows))
-        chars = glyphs.visible_chars(page, exclude=[bbox for bbox, _ in kept])
+                kept.append((bbox, rows))
+        chars = glyphs.outside(visible, [bbox for bbox, _ in kept])
         # tables ruled only across (three-line tables), which pdfplumber finds no cells in
         across = threeline.tables(page, chars)
     else:  # OCR took the ruled tables' characters out already

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 
 from ..tuning import PADDED_SHARE, RULE_ALIGN, RULE_MIN_WIDTH, RULE_THICKNESS
-from .layout import Row, is_number, join_text, overlap, physical_lines
+from .layout import Row, figure_label, is_number, join_text, overlap, physical_lines
 from .tables import parse_cell
 
 
@@ -134,19 +134,31 @@ def _columns(rule_set: list[Rule], body: list[Row], header: list[Row], x0: float
 
 def _split(s, cols: list[list[float]]) -> list:
     """A run of text over a column's edge, cut there by the width its characters take (OCR
-    boxes its characters evenly; a text layer's CJK glyphs are as wide as one another)."""
-    inside = [c for c in cols if s.x0 < c[0] < s.x1 - s.size / 2]
-    if not inside or not s.text:
+    boxes its characters evenly; a text layer's CJK glyphs are as wide as one another). A
+    figure is never cut (it stands in the column it overlaps most), nor a run that reaches over
+    an edge by less than half a character (the header's start is only near its column's)."""
+    inside = [c for c in cols if s.x0 + s.size / 2 < c[0] < s.x1 - s.size / 2]
+    if not inside or not s.text or is_number(s.text):
         return [s]
     out, start, at = [], 0, s.x0
     step = (s.x1 - s.x0) / len(s.text)
     for c in inside:
         cut = round((c[0] - s.x0) / step)
+        if 0 < cut < len(s.text) and _word_char(s.text[cut - 1]) and _word_char(s.text[cut]):
+            # Latin letters are not as wide as one another: cut at the space nearest, if any
+            spaces = [k for k in range(cut - 3, cut + 4) if 0 < k < len(s.text) and s.text[k] == " "]
+            if not spaces:
+                continue
+            cut = min(spaces, key=lambda k: abs(k - cut))
         if start < cut < len(s.text):
             out.append(replace(s, text=s.text[start:cut].strip(), x0=at, x1=s.x0 + cut * step, parts=[]))
             start, at = cut, s.x0 + cut * step
     out.append(replace(s, text=s.text[start:].strip(), x0=at, parts=[]))
     return [p for p in out if p.text]
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _cells(row: Row, cols: list[list[float]]) -> list[tuple[str, float]]:
@@ -246,6 +258,43 @@ def _run_below(chars: list[dict], x0: float, x1: float, top: float, stop: float)
             break
         run.append(r)
     return run
+
+
+def rows_in_frame(chars: list[dict], bbox: tuple[float, float, float, float], height: float,
+                  head_rule: float | None = None) -> tuple[tuple[float, float, float, float], list[list[str]]] | None:
+    """The bbox and rows of a table inside a frame whose drawn cells do not fit its text (a Word
+    table ruled as one box, or with its rules off the columns): the header is the lines before
+    the first figure (up to three, joined by column) and above the first rule across the frame
+    (``head_rule``: below it a row's label may wrap onto a line of its own); the columns are the
+    white gaps through the lines. A caption or source line at the frame's top or foot is left
+    out of the bbox, for the text around the table. None when the frame holds no two columns."""
+    x0, top, x1, bottom = bbox
+    lines = _lines_in(chars, x0, x1, top, bottom, height)
+    while lines and figure_label(_row_text(lines[0])):
+        top = lines.pop(0).bottom
+    while lines and figure_label(_row_text(lines[-1])):
+        bottom = lines.pop().top
+    head: list[Row] = []
+    while lines and len(head) < 3 and not any(is_number(p.text) for p in _pieces(lines[0])):
+        if head and head_rule is not None and lines[0].top > head_rule:
+            break
+        head.append(lines.pop(0))
+    if not lines:
+        return None
+    cols = _columns([], lines, head, x0, x1)
+    if len(cols) < 2:
+        return None
+    rows = _grid(lines, cols)
+    if head:
+        rows.insert(0, _header(head, cols))
+    keep = [j for j in range(len(cols)) if any(r[j] for r in rows)]
+    if len(keep) < 2:
+        return None
+    return (x0, top, x1, bottom), [[r[j] for j in keep] for r in rows]
+
+
+def _row_text(row: Row) -> str:
+    return "".join(p.text for p in _pieces(row))
 
 
 def tables(page, chars: list[dict]) -> list[tuple[tuple[float, float, float, float], list[list[str]]]]:

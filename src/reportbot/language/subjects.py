@@ -32,6 +32,8 @@ _FORECAST_WORDS = {"预测", "预计", "预期", "实际", "的"}
 # jieba's dictionary counts: colloquial fillers are common (手里 4583, 板块 1274, 大厂 69,
 # 中文名 40), unknown company names rare or absent (华谊 19, 比亚迪 4, 蓝标 —)
 RARE_WORD_FREQ = 30
+# where in a thing a question looks (组里, 行业中, 样本内): the thing is what it names
+_PLACE_WORDS = "里中内上下间"
 
 
 class SubjectReading:
@@ -162,6 +164,19 @@ class SubjectReading:
                 return False
         return False
 
+    def _said_apart(self, word: str) -> tuple[str, ...] | None:
+        """An unknown word made of the report's words — a modifier and a head it uses apart
+        (机械行业: the report's row says 机械), or a word before a place word (组里, 行业中) — is
+        no name the report lacks: the modifier (or the word) is what stands for it. None when
+        it is not so made; () when what stays is one character (组 of 组里)."""
+        if word[-1] in _PLACE_WORDS and len(word) >= 2:
+            stem = word[:-1]
+            return (stem,) if len(stem) >= 2 and self.known(stem) else () if len(stem) == 1 else None
+        subs = [w for w in self.subwords(word) if len(w) >= 2]
+        if len(subs) == 2 and subs[0] + subs[1] == word and all(self.known(w) for w in subs):
+            return (subs[0],)
+        return None
+
     def _unknown_name(self, term: Term, words: list[tuple[str, str]]) -> Term:
         """A noun the report never uses is a filler (现在, 手里, 板块) — unless it is rare in
         general Chinese (蓝标, 华谊, 比亚迪) or is what a metric is asked of ("小米的PE"):
@@ -176,6 +191,9 @@ class SubjectReading:
             return term
         if classifier_phrase(term.text, words, self.general_freq):
             return replace(term, soft=True)
+        said = self._said_apart(term.text)
+        if said is not None:
+            return replace(term, alts=tuple(dict.fromkeys(term.alts + said)), soft=not said)
         rare = self.general_freq.get(term.text, 0) < RARE_WORD_FREQ
         subject = any(w == term.text and self._metric_of(words, i + 1) for i, (w, _) in enumerate(words))
         if rare or subject:
