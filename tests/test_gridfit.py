@@ -129,3 +129,46 @@ def test_a_source_line_inside_the_frame_stays_text_beside_the_table(source_insid
     assert [t.rows for t in tables] == [[HEADER, *ROWS]]
     lines = [b.text for b in blocks if isinstance(b, layout.Line)]
     assert any(line.startswith("资料来源") for line in lines)
+
+
+GROUPED = [("沪深", "300", [("传统因子", "2.83%", "41.33%"), ("新因子", "8.04%", "35.05%")]),
+           ("中证", "1000", [("传统因子", "12.82%", "23.39%"), ("新因子", "16.42%", "9.08%")])]
+
+
+@pytest.fixture(scope="module")
+def grouped(tmp_path_factory):
+    """A table in one box whose row-group label is printed centred over its two rows, on two
+    lines of its own (沪深 / 300), as broker 金工 reports print 样本空间."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path_factory.mktemp("gridfit") / "grouped.pdf"
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 10)
+    top, step = 750, 24
+    c.rect(50, top - step * 5, 420, step * 5)
+    c.line(50, top - step, 470, top - step)
+    for x, text in zip((160, 260, 360), ("因子", "年化收益", "最大回撤")):
+        c.drawString(x, top - 16, text)
+    for g, (first, second, members) in enumerate(GROUPED):
+        band = top - step * (1 + 2 * g)  # the group's two rows below this
+        c.drawString(60, band - step + 2, first)  # the label's two lines straddle the rows' edge
+        c.drawString(60, band - step - 10, second)
+        for k, (name, ret, dd) in enumerate(members):
+            y = band - step * k - 16
+            for x, text in zip((160, 260, 360), (name, ret, dd)):
+                c.drawString(x, y, text)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_group_label_centred_over_its_rows_names_each_of_them(grouped):
+    tables = [t for t in _tables(grouped) if any("2.83%" in c for r in t.rows for c in r)]
+    assert len(tables) == 1
+    body = tables[0].rows[1:]
+    assert [r[0] for r in body] == ["沪深300", "沪深300", "中证1000", "中证1000"]
+    assert [r[1:] for r in body] == [list(m) for _, _, ms in GROUPED for m in ms]

@@ -18,6 +18,7 @@ from ..language.terms import has_cjk
 from .layout import SOURCE_NOTE_RE
 from .loaders import Page
 
+# 16: a row-group label centred over its rows on lines of its own names each of them
 # 15: a ruled grid that does not fit its text (one box, rules off the columns) read by its
 # text's columns; charts framed by rules are no table
 # 12: tables ruled only across (three-line tables), pages cut into bands by tables across
@@ -28,7 +29,7 @@ from .loaders import Page
 # labels' header on the lower line, contents pages left out; 9: pages without a usable text
 # layer read by OCR; 8: PDF pages read by region, unruled tables, cover title; 7: instruction
 # lines quarantined
-PARSER_VERSION = 15
+PARSER_VERSION = 16
 SEP = " › "
 MAX_TEXT_CHARS = 320
 FRONT_MATTER = "报告首页"

@@ -284,13 +284,53 @@ def rows_in_frame(chars: list[dict], bbox: tuple[float, float, float, float], he
     cols = _columns([], lines, head, x0, x1)
     if len(cols) < 2:
         return None
-    rows = _grid(lines, cols)
+    rows = _centred_labels(_grid(lines, cols), _label_blocks(lines, cols[0]))
     if head:
         rows.insert(0, _header(head, cols))
     keep = [j for j in range(len(cols)) if any(r[j] for r in rows)]
     if len(keep) < 2:
         return None
     return (x0, top, x1, bottom), [[r[j] for j in keep] for r in rows]
+
+
+def _label_blocks(lines: list[Row], first: list[float]) -> list[list[str]]:
+    """Row-group labels printed centred over their rows on lines of their own (沪深 / 300 beside
+    two factors' rows): runs of two or more lines with text in the first column and no figure
+    elsewhere, each run's first-column texts."""
+    blocks, run = [], []
+    for line in lines + [None]:
+        label = other = None
+        if line is not None:
+            pieces = _pieces(line)
+            label = "".join(p.text for p in pieces if first[0] <= (p.x0 + p.x1) / 2 <= first[1])
+            other = any(is_number(p.text) for p in pieces if not first[0] <= (p.x0 + p.x1) / 2 <= first[1])
+        if label and not other:
+            run.append(label)
+            continue
+        if len(run) >= 2:
+            blocks.append(run)
+        run = []
+    return blocks
+
+
+def _centred_labels(rows: list[list[str]], blocks: list[list[str]]) -> list[list[str]]:
+    """A group label the grid cut between the rows it spans ("沪深" | "300") names each of them
+    whole ("沪深300")."""
+    at = 0
+    for block in blocks:
+        spans = []
+        for part in block:
+            k = next((i for i in range(at, len(rows)) if rows[i][0].endswith(part) or rows[i][0] == part), None)
+            if k is None:
+                break
+            spans.append(k)
+            at = k
+        if len(spans) == len(block) and len(set(spans)) >= 2:
+            whole = "".join(block)
+            for k in sorted(set(spans)):
+                rows[k][0] = whole
+            at = max(spans) + 1
+    return rows
 
 
 def _row_text(row: Row) -> str:
