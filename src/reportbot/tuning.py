@@ -190,3 +190,8 @@ PADDED_SHARE = 0.1
 # 3: captions stand 0.5–2 sizes above their tables in the real PDFs and the prints made in the
 # tests; the running header above a table at the top of a column stands 3.5+ away.
 CAPTION_GAP = 3.0
+
+# documents/gridfit.py: glyphs closer than this share of the font size run on as one word over a
+# cell's edge; cell padding is wider. Set between the two cases seen (the test run's Chromium
+# border=1 cells, a padding apart; figures a rule runs through in fzzq's tables, no gap); not swept.
+WORD_GAP = 0.15

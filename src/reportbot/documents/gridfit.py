@@ -8,9 +8,8 @@ from where the words stand (threeline.rows_in_frame).
 
 from __future__ import annotations
 
+from ..tuning import WORD_GAP
 from .layout import is_number, physical_lines
-
-WORD_GAP = 0.15  # of the font size: glyphs closer than this are one word (cell padding is wider)
 
 
 def fits(table, chars: list[dict], height: float) -> bool:
