@@ -66,6 +66,10 @@ def _tables(path) -> list[layout.Table]:
         return [b for b in reading.page_blocks(pdf.pages[0])[0] if isinstance(b, layout.Table)]
 
 
+def _tables_holding(path, figure: str) -> list[layout.Table]:
+    return [t for t in _tables(path) if any(figure in c for r in t.rows for c in r)]
+
+
 @pytest.fixture(scope="module")
 def one_box(tmp_path_factory):
     return _draw(tmp_path_factory.mktemp("gridfit") / "box.pdf", column_rules=[])
@@ -97,7 +101,7 @@ def test_a_grid_holding_several_figures_a_cell_does_not_fit(one_box):
 
 
 def test_a_table_in_one_box_is_read_by_its_columns(one_box):
-    tables = [t for t in _tables(one_box) if any("36.07%" in c for r in t.rows for c in r)]
+    tables = _tables_holding(one_box, "36.07%")
     assert len(tables) == 1
     assert tables[0].rows == [HEADER, *ROWS]
 
@@ -107,7 +111,7 @@ def test_column_rules_through_the_figures_are_not_the_columns(rules_off):
         page = pdf.pages[0]
         grid = next(t for t in page.find_tables() if len(t.extract()) == len(ROWS) + 1)
         assert not gridfit.fits(grid, page.chars, float(page.height))
-    tables = [t for t in _tables(rules_off) if any("36.07%" in c for r in t.rows for c in r)]
+    tables = _tables_holding(rules_off, "36.07%")
     assert len(tables) == 1
     assert tables[0].rows == [HEADER, *ROWS]
 
@@ -167,7 +171,7 @@ def grouped(tmp_path_factory):
 
 
 def test_a_group_label_centred_over_its_rows_names_each_of_them(grouped):
-    tables = [t for t in _tables(grouped) if any("2.83%" in c for r in t.rows for c in r)]
+    tables = _tables_holding(grouped, "2.83%")
     assert len(tables) == 1
     body = tables[0].rows[1:]
     assert [r[0] for r in body] == ["沪深300", "沪深300", "中证1000", "中证1000"]

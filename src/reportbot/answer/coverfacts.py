@@ -65,15 +65,18 @@ def _of_field(term, field: str) -> bool:
     return bool(pattern.search(term.text)) or term.text in _FIELD_WORDS.get(field, ())
 
 
-def _value(retriever: Retriever, source: str, field: str, counted: bool = False, english: bool = False) -> str:
+def _value(retriever: Retriever, source: str, field: str) -> str | tuple[str, ...]:
+    """The cover's fact: a string, or the names it lists (analysts)."""
     if field == "broker":
         return retriever.brokers.get(source, "")
     if field == "title":
         return retriever.titles.get(source, "")
     facts = retriever.covers.get(source)
-    if facts is None:
-        return ""
-    value = getattr(facts, field)
+    return getattr(facts, field) if facts is not None else ""
+
+
+def _shown(value: str | tuple[str, ...], counted: bool, english: bool) -> str:
+    """A fact as the answer gives it; listed names counted first when a number is asked."""
     if not isinstance(value, tuple):
         return value
     if counted and value:
@@ -108,10 +111,11 @@ def cover_answer(retriever: Retriever, query: Query) -> Answer | None:
     lines, citations = [], []
     counted = bool(_HOW_MANY_RE.search(query.question))
     for source in sources:
-        value = _value(retriever, source, field, counted, query.english)
-        if not value:
+        fact = _value(retriever, source, field)
+        if not fact:
             continue
-        cite = _cover_citation(retriever, source, _value(retriever, source, field), len(citations) + 1)
+        value = _shown(fact, counted, query.english)
+        cite = _cover_citation(retriever, source, _shown(fact, False, False), len(citations) + 1)
         mark = ""
         if cite is not None:
             citations.append(cite)
