@@ -22,7 +22,8 @@ SHARED = ROOT.parent / "shared"
 SETS = {"dev": "corpus", "dev_paraphrase": "corpus", "dev_wording": "corpus", "dev_real": "real",
         "own_probes": "corpus", "own_probes2": "corpus", "own_probes3": "corpus",
         "own_probes4": "corpus", "own_probes5": "corpus", "own_probes6": "corpus",
-        "own_probes7": "corpus", "own_real": "real", "own_real2": "real"}
+        "own_probes7": "corpus", "own_real": "real", "own_real2": "real",
+        "own_probes8": "corpus", "own_real3": "real"}
 # questions we wrote ourselves, of the kinds the held-out thirds showed wrong (near-miss
 # unanswerables, English, "X有多少"), while building stop 26: built on, all of them
 # own_probes2: written at the start of stop 28, before any change, of the kinds issue 19 lists
@@ -51,7 +52,12 @@ OWN = {"own_probes": ROOT / "benchmarks" / "own" / "bundled_probes.jsonl",
        # own_real2: 18 more over the same PDFs (pages and kinds own_real did not ask: the
        # timing strategy tables, the fiscal and polling text, near-miss unanswerables), written
        # late in stop 31 after the PDF-reader change and measured once, built on nothing
-       "own_real2": ROOT / "benchmarks" / "own" / "real_probes2.jsonl"}
+       "own_real2": ROOT / "benchmarks" / "own" / "real_probes2.jsonl",
+       # own_probes8 and own_real3: written at the start of stop 32 before any change (users'
+       # words over the bundled report; other pages of the real PDFs, the 国盛 and 招商 text and
+       # tables, near misses) and measured once before building
+       "own_probes8": ROOT / "benchmarks" / "own" / "bundled_probes8.jsonl",
+       "own_real3": ROOT / "benchmarks" / "own" / "real_probes3.jsonl"}
 
 
 def main() -> int:

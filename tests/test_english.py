@@ -62,3 +62,22 @@ def test_a_quant_reports_measures_and_indices_by_their_english_names():
     assert "年化波动率" in terms or any("年化波动率" in t.alts for t in terms.values())
     found = {t.text for t in english_terms("What is the maximum drawdown of the long-short portfolio?")[1]}
     assert "最大回撤" in found and "多空" in found
+
+
+def test_a_hyphened_word_the_report_does_not_write_is_read_as_its_words(bot):
+    terms = [t.text for t in bot.retriever.tokenizer.terms("Which ChatGPT-based game speaks?")]
+    assert "chatgpt" in terms and not any("based" in t and "chatgpt" in t for t in terms)
+    # one the report writes hyphened stays one name
+    terms = [t.text for t in bot.retriever.tokenizer.terms("What is Turing-NLG for?")]
+    assert normalize("Turing-NLG") in terms and "nlg" not in terms
+
+
+def test_a_word_the_dictionary_gives_only_one_character_for_is_never_named_missing(bot):
+    # CC-CEDICT has "cat" as 猫 alone (one character is not searched as a word), and the report
+    # speaks of 汤姆猫: "cat" cannot be said to be missing from it
+    from reportbot.language import cedict
+    from reportbot.language.english import _stem
+
+    assert "猫" in cedict.single_characters(_stem).get(("cat",), ())
+    answer = bot.ask("Which company's ChatGPT-based game is described as a talking Tom cat?")
+    assert answer.found and "汤姆猫" in answer.text and "cat”" not in answer.text

@@ -238,7 +238,8 @@ class ReportBot:
         found = retriever.search_scored(query.search_text, CANDIDATE_CHUNKS, vector)
         return {"query": query, "chunks": [c for c, _, _ in found], "vector": vector,
                 "similarity": {c.id: sim for c, _, sim in found}, "history": history,
-                "retriever": retriever, "titles": base.titles}
+                "retriever": retriever, "titles": base.titles, "sources": inputs.get("sources"),
+                "question": question}
 
     def _named(self, state: dict, answer: Answer) -> Answer:
         """With several reports in the corpus, the answer says which one(s) it comes from."""
@@ -287,7 +288,32 @@ class ReportBot:
         return [result, *chunks[:LLM_SOURCES - 1]]
 
     def _answer(self, state: dict) -> Answer:
-        return self._named(state, self._answer_of(state))
+        answer = self._answer_of(state)
+        if not answer.found:
+            answer = self._apart(state) or answer
+        return self._named(state, answer)
+
+    def _apart(self, state: dict) -> Answer | None:
+        """A question asking two things the report answers only apart ("分析师是谁，电话多少？"):
+        each clause asked in turn, the earlier ones as the chat before it; None when it asks
+        one thing, or a clause is not answered."""
+        question = state["question"]
+        clauses = ans.asked_apart(question)
+        if not clauses:
+            return None
+        history = list(state["history"] or [])
+        answers = []
+        try:
+            for clause in clauses:
+                answers.append(self._answer_of(self._prepare(
+                    {"question": clause, "history": history, "sources": state["sources"]})))
+                history.append((clause, answers[-1].text))
+                if not answers[-1].found:
+                    return None  # the whole question's refusal stands
+        except Exception:  # noqa: BLE001 - the whole question's answer stands
+            log.exception("answering %r clause by clause failed", question)
+            return None
+        return ans.joined(question, answers)
 
     def _answer_of(self, state: dict) -> Answer:
         offline = self._offline_answer(state)
@@ -312,8 +338,9 @@ class ReportBot:
         model the raw reply streams, and the verified answer replaces it at the end."""
         state = self._prepare({"question": question, "history": history, "sources": sources})
         offline = self._offline_answer(state)
-        if self._llm is None or not offline.found:
-            offline = self._named(state, offline)
+        apart = None if offline.found else self._apart(state)  # answered whole, not streamed
+        if apart is not None or self._llm is None or not offline.found:
+            offline = self._named(state, apart or offline)
             text = ""
             for piece in pieces(offline.text):
                 text += piece

@@ -47,6 +47,11 @@ ENTITY_CELL_POINTS = 1.5
 # and this for a word inside a cell (影视 of 华策影视: "影视公司里哪些亏损"): less than a word of
 # its own, so a table that has the word whole still wins; own probes of stop 29
 PART_CELL_POINTS = 0.5
+# a word found only through another of its forms (估值 for PE, a translation) scores this share:
+# the word as asked comes first (PE in the PE row over 估值 in every valuation caption: own_real3
+# rs14, stop 32); below 1 and above PART_CELL_POINTS/ENTITY_CELL_POINTS, so a synonym that
+# names a whole cell still beats a word inside one
+ALT_FORM_POINTS = 0.9
 # …in a cell this short (a name: 华策影视, 蓝色光标); a longer one is a description whose words
 # (生成 of "使用AIGC技术自动生成攻略…") say nothing of what the table lists (dev_wording w30)
 NAME_PART_CELL_CHARS = 8

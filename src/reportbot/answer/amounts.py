@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..documents.layout import CAPTION_LABEL_RE
 from ..documents.tables import parse_cell
 from ..index.retrieval import Unit
 from ..language.money import states_money
@@ -15,7 +16,8 @@ from .query import Query
 
 # a number that states an amount: not a date (3月15日, 2023年), not part of a name (GPT-4, M2M-100)
 _DATE_PART_RE = re.compile(r"\d{1,4}\s*[年月日号]")
-_AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.\-])\d+(?:[.,]\d+)?")
+# (a minus after a letter or digit joins a name, GPT-4; after anything else it signs a figure, -10%)
+_AMOUNT_RE = re.compile(r"(?<![A-Za-z\d.])(?<![A-Za-z\d]-)\d+(?:[.,]\d+)?")
 # a count in words (数十个, 四大, 两款); 一个 alone is the article "a", not a count
 _COUNT_WORDS_RE = re.compile(r"(?:[两二三四五六七八九十百千万数几]|一[十百千万])[一二三四五六七八九十百千万]*"
                              r"(?:个|家|款|种|大|项|条|位|名|倍|成|亿|万|只|部)")
@@ -37,7 +39,7 @@ def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
     own = {n.replace(",", "") for n in _AMOUNT_RE.findall(_DATE_PART_RE.sub(" ", given))}
     if not _ASKS_SPAN_RE.search(given):
         text = _SPAN_RE.sub(" ", text)
-    text = _DATE_PART_RE.sub(" ", _CODE_RE.sub(" ", text))
+    text = _DATE_PART_RE.sub(" ", _CODE_RE.sub(" ", CAPTION_LABEL_RE.sub(" ", text)))  # 图5 is a label
     return any(n.replace(",", "") not in own for n in _AMOUNT_RE.findall(text)) or \
         bool(set(_COUNT_WORDS_RE.findall(text)) - set(_COUNT_WORDS_RE.findall(given)))
 

@@ -132,7 +132,8 @@ def computed_answer(retriever: Retriever, query: Query) -> Answer | None:
     """A computed answer when the question asks for a table operation, else None."""
     known = retriever.stats.term_known
     p = plan_by_year(retriever.table_search, query, known, retriever.about) or \
-        plan_across(retriever.table_search, query, known) or plan(retriever.table_search, query, known)
+        plan_across(retriever.table_search, query, known) or \
+        plan(retriever.table_search, query, known, retriever.about)
     if p is None:
         return None
     cite = _Cites(retriever)

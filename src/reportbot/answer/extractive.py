@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..documents.tables import parse_cell
 from ..index.records import StoredChunk
 from ..index.retrieval import Retriever, Unit, section_title
-from ..language.contrast import contrasting_word
+from ..language.contrast import contrasting_word, modified_otherwise
 from ..language.terms import Term, contains, has_cjk, is_mostly_latin, normalize
 from ..models import Answer
 from ..tuning import (
@@ -47,6 +47,8 @@ NO_TERMS = "请提一个与报告内容相关的具体问题，例如：哪些�
 
 # a question that asks how many ("包含几个要点", "how many steps")
 _COUNT_Q_RE = re.compile(r"(?:几|多少)(?:个|条|点|项|种|步|类|方面|要点)|how many", re.I)
+# marks, among a unit's missing words, the one the unit gives others of the kind of
+_OTHER_KIND = "other:"
 # a date in a passage: 2018年, 3月20日, 4.8 in a 时间 column, 12月
 _DATE_IN_TEXT_RE = re.compile(r"(?:19|20)\d{2}|\d{1,2}月|\d{1,2}日|时间：\d")
 
@@ -132,6 +134,9 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                     if not term.role and not term.soft:
                         if contrasting_word(term.text, _about(unit.chunk, abouts)):
                             blocked = True  # "日频" asked, the caption says （周频）: another of the kind
+                        elif _modified_otherwise(query, term, unit.norm):
+                            blocked = True  # 医疗政策净支持率 asked, the passage gives 移民政策's
+                            missing.append(f"{_OTHER_KIND}{term.text}")
                     may_block = term.key and not (term.prior and query.followup == "sub")
                     # the name the question is about blocks however often the corpus says it:
                     # a passage on 标普500 does not tell how MHHTML fares on it
@@ -149,6 +154,26 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             out.append(Scored(unit, got / total, body / total, ctx / total, missing, blocked, rank,
                               semantic))
     return out
+
+
+def _modified_otherwise(query: Query, term: Term, norm: str) -> bool:
+    """The question's word before a measure it asks (医疗 of 医疗政策的净支持率, 12 of
+    12个月目标价) is missing, and the passage gives that measure under another modifier."""
+    asked = normalize(query.text)
+    at = asked.find(term.text)
+    if at < 0:
+        return False
+    rest = re.split(r"是|为|有多少|多少|几|吗|呢|[，,。？?！!]", asked[at + len(term.text):], maxsplit=1)[0]
+    measures = [f for t in query.terms if t.key and t.role != "period" for f in t.forms]
+    return any(f in rest for f in measures) and modified_otherwise(term.text, rest, norm)
+
+
+def _with_its_unit(word: str, query: Query) -> str:
+    """A number named with the unit the question writes after it (12 → 12个月)."""
+    if not word.isdigit():
+        return word
+    m = re.search(re.escape(word) + r"\s*(个?(?:月|季度|年|周|天|日|倍|元|%))", query.text)
+    return word + m.group(1) if m else word
 
 
 def _subject(query: Query, weighted: list[tuple[Term, float]]) -> Term | None:
@@ -318,8 +343,14 @@ def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
             return True
         return parse_cell(v, h).kind in ("code", "text") and len(v) <= ROW_NAME_CHARS and not contains(row, nv)
 
-    rest = "；".join(f"{h}：{v}" for j, (h, v) in enumerate(cells) if j != best and supports(h, v))
-    return f"{header}：{value}（{rest}）" if rest else f"{header}：{value}"
+    shown = [j for j, (h, v) in enumerate(cells) if j != best and supports(h, v)]
+    # whose fact it is, first ("PE(X) 2018E：17.8"), unless a cell shown already says it
+    names = [n for n in unit.chunk.row.split(" · ") if n]
+    name = names[-1] if names else ""
+    said = any(contains(normalize(name), normalize(cells[j][1])) for j in [best, *shown]) if name else True
+    rest = "；".join(f"{cells[j][0]}：{cells[j][1]}" for j in shown)
+    fact = f"{header}：{value}" if said else f"{name} {header}：{value}"
+    return f"{fact}（{rest}）" if rest else fact
 
 
 def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChunk],
@@ -413,6 +444,13 @@ def not_found_text(retriever: Retriever, query: Query, scored: list[Scored]) -> 
     if absent:
         names = "、".join(f"“{t.text}”" for t in absent[:3])
         return base + (f" It does not mention {names}." if english else f"报告中没有提到{names}。")
+    # the closest passage's (医疗 of 移民政策净支持率…, not 政策 of a caption's 净支持率)
+    others = [m[len(_OTHER_KIND):] for s in sorted(scored, key=lambda s: -s.coverage)
+              if s.coverage >= MIN_COVERAGE for m in s.missing if m.startswith(_OTHER_KIND)]
+    if others:  # "医疗政策的净支持率": the report gives 移民政策's, 经济政策's…, not this one
+        word = _with_its_unit(others[0], query)
+        return base + (f" It gives others of the kind, none for “{word}”." if english
+                       else f"报告给出了同类的其他数据，但没有“{word}”的。")
     if query.wants_date and any("date" in s.missing and s.coverage >= MIN_COVERAGE for s in scored):
         return base + (" It gives no date for this." if english else "报告中没有给出相关的时间。")
     if (query.wants_amount or query.wants_money) and \

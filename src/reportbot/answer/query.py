@@ -29,8 +29,8 @@ _AMOUNT_Q_RE = re.compile(r"多少(?:钱|亿|万|元|个亿|美元|资金|成本
 # a count a list or a table's rows may answer: the classifiers of things listed
 _LIST_COUNT_RE = re.compile(r"(?:几|多少)(?:个|条|点|项|种|步|类|方面|要点|家|只|款|次|位)")
 # two or more things set against each other ("华策跟捷成谁更便宜", "A or B")
-COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|还是|相比|比较|对比|\bor\b|\bvs\.?|versus|"
-                        r"which (?:one|company|model|came)", re.I)
+COMPARE_RE = re.compile(r"谁|哪个|哪家|哪一个|哪只|哪一家|哪边|哪一边|哪方|哪一方|还是|相比|比较|对比|"
+                        r"\bor\b|\bvs\.?|versus|which (?:one|company|model|came)", re.I)
 # asks for a sum of money ("花了多少钱", "how much did it cost"): only a passage that gives one answers
 # a price asked ("怎么收费", "售价多少", "价格是多少") is one too
 _MONEY_Q_RE = re.compile(r"多少钱|花(?:了)?多少|(?:资金|成本|费用|花费|投入|投资|价格|售价|定价|票价|价钱|收费)"
@@ -128,12 +128,10 @@ def _without_cue_roles(terms: list[Term], text: str, is_word=lambda word: False)
     from .tableops import OPERATION_CUES  # tableops reads Query: imported here, not above
 
     cues = [normalize(m.group(0)) for rx in OPERATION_CUES for m in rx.finditer(text)]
-    # …unless no other cue is asked: "最大回撤是多少" over a table of years asks the largest
-    named = [t.text for t in terms if is_word(t.text) and any(cue in t.text and cue != t.text for cue in cues)]
-    other = [cue for cue in cues if not any(cue in word for word in named)]
 
+    # (whether "最大回撤是多少" of no row asks the largest is the table plan's to say: tableops)
     def cue_word(t: Term) -> bool:
-        return any(t.text in cue or (cue in t.text and not (other and is_word(t.text))) for cue in cues)
+        return any(t.text in cue or (cue in t.text and not is_word(t.text)) for cue in cues)
     return [replace(t, role="", kind="" if t.kind == "entity" else t.kind, soft=True)
             if cue_word(t) else t for t in terms]
 

@@ -4,7 +4,8 @@ compare (华策跟捷成谁更便宜), superlative (总市值最大 / 前三), f
 count (几家 / 一共几次), sum / average, list (列了哪几只票) and lookup (300133的总市值). A plan names
 the tables (one, or several of the same kind: the three valuation tables), the rows (by the
 names, aliases and cell values the question mentions), the column (by header, synonyms and
-year) and the operation. ``computed.py`` carries the plan out and writes the answer.
+year: ``tablepick.py``) and the operation. ``computed.py`` carries the plan out and writes the
+answer.
 """
 
 from __future__ import annotations
@@ -12,20 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ..documents.tables import Table
-from ..index.tablesearch import TableSearch, forms
-from ..language.contrast import contrasting_word
+from ..index.tablesearch import TableSearch
 from ..language.terms import Term, contains, normalize
-from ..tuning import (
-    NAME_CELL_CHARS,
-    TABLE_GROUP_MARGIN,
-    TABLE_MIN_SCORE,
-    TABLE_TERM_COVERAGE,
-)
+from ..tuning import NAME_CELL_CHARS
 from .conditions import MISSING_RE, SIGN_RE, filter_test
 from .query import COMPARE_RE, Query
+from .tablepick import IMPLIED, best_column, column_scores, covers, pick_tables, restrict_rows
 
 # "几个亿" is no count (an amount in 亿), nor 那几家, 这几个, 哪几家: they point at rows or ask
 # which ones
@@ -43,19 +37,7 @@ _HIGH_WORDS = re.compile(r"高|大|多|贵|强|晚|快|higher|larger|bigger|more
 _LOW_WORDS = re.compile(r"低|小|少|便宜|弱|早|先|慢|lower|smaller|less|fewer|cheaper|earlier|first|slower", re.I)
 _LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|哪些股票|列了|列出|都有哪些|有哪些|有哪几|"
                       r"which companies|which stocks|list", re.I)
-_SEVERAL_TABLES_RE = re.compile(r"[两二三四五六七八九\d]张|几张|各张|每张|这些表|所有.{0,4}表|all .*tables|tables", re.I)
 _NUMERAL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-# words that stand for a column and a direction: 便宜 is a low valuation multiple, 亏 a low profit
-IMPLIED = [
-    (re.compile(r"便宜|cheap", re.I), ("pe", "市盈率", "估值"), "low"),
-    (re.compile(r"(?<!便)贵|expensive", re.I), ("pe", "市盈率", "估值"), "high"),
-    (re.compile(r"亏|loss", re.I), ("净利润", "利润"), "low"),
-    (re.compile(r"赚|盈利|profit", re.I), ("净利润", "利润"), "high"),
-    (re.compile(r"最早|最晚|先|came first|earlier|earliest|later|latest|哪年|when", re.I),
-     ("时间", "日期", "年份"), ""),
-    (re.compile(r"市值|market cap|market value", re.I), ("市值",), ""),
-    (re.compile(r"参数|parameter", re.I), ("参数",), ""),
-]
 # a loss asked by its size: the most loss is the lowest profit ("亏损最多", "最亏", "biggest loss")
 _LOSS_RE = re.compile(r"亏|\blos(?:s|ses|e|ing|t)\b", re.I)
 # …unless the question is of a valuation multiple, whose sign a loss turns (亏损公司的PE)
@@ -82,154 +64,6 @@ class Plan:
     def is_multiple(self, table: Table) -> bool:
         col = self.column.get(table.id)
         return col is not None and bool(_MULTIPLE_RE.search(table.labels[col]))
-
-
-def _pick_tables(search: TableSearch, query: Query) -> list[int]:
-    """The table the question is about (the best score), with tables of the same kind
-    (same headers) that the question also names, or all of them when it speaks of several
-    tables ("这三张估值表"). Positions in ``search.tables``."""
-    found = [(t.text, search.found(t)) for t in query.terms if t.role != "period"]
-    if not found or not search.tables:
-        return []
-    score = np.sum([f.points for _, f in found], axis=0)
-    plain = [t for t in query.terms if not (t.role or t.soft or t.prior)]
-    while True:
-        best = int(np.argmax(score))  # the first of the best: report order breaks ties
-        if score[best] < TABLE_MIN_SCORE:
-            return []
-        if not _of_another_kind(search, best, plain):
-            break
-        score[best] = 0.0
-
-    def hits(i: int) -> set[str]:
-        return {word for word, f in found if f.points[i] > 0}
-
-    several = bool(_SEVERAL_TABLES_RE.search(query.question))
-    own = hits(best)
-    chosen = [best]
-    same_kind = np.flatnonzero((score > 0) & (search.schema == search.schema[best]))
-    for i in sorted(same_kind.tolist(), key=lambda i: (-score[i], i)):
-        if i != best and (several or (hits(i) - own and score[i] >= TABLE_GROUP_MARGIN * score[best])) \
-                and not _of_another_kind(search, i, plain):
-            chosen.append(i)
-    return chosen
-
-
-def _of_another_kind(search: TableSearch, i: int, terms: list[Term]) -> bool:
-    """"日频择时" asked, and the table's caption says （周频）: it is another of the kind
-    (language/contrast.py), whatever else of the question it holds."""
-    table = search.tables[i]
-    about = None
-    for t in terms:
-        if search.found(t).points[i] > 0:
-            continue
-        about = about if about is not None else normalize(f"{table.caption}\n{table.section}")
-        if contrasting_word(t.text, about):
-            return True
-    return False
-
-
-def _covers(search: TableSearch, chosen: list[int], query: Query, known) -> bool:
-    """Every name and year the question asks about is in these tables (their headers or
-    cells); otherwise the question is not one over them, and a year they lack is for the
-    answerer to call missing."""
-    for term in query.terms:
-        if term.prior:
-            continue
-        if term.role == "entity" and not search.describes(term, chosen):
-            return False
-    for year in query.years:
-        if not search.occurs(str(year), chosen):
-            return False
-    # most of what the question says must be about these tables ("12月进口游戏版号发了多少个"
-    # shares only 游戏 with the game-company table: it is not a question over it)
-    words = [t for t in query.terms if not t.soft and not t.prior and t.role != "period"
-             and t.kind != "number" and (t.key or known(t))]  # fillers (三张) do not count
-    covered = sum(search.describes(t, chosen) for t in words)
-    return not words or covered / len(words) >= TABLE_TERM_COVERAGE
-
-
-def _restrict_rows(search: TableSearch, i: int, terms: list[Term]) -> list[int] | None:
-    """Rows of table ``i`` named by the question (by name, alias or cell value), or None
-    when it names none. Words naming the same column widen the choice (华策 or 捷成); words
-    naming different columns narrow it (企业 谷歌 and 领域 多模态)."""
-    table = search.tables[i]
-    by_column: dict[int, set[int]] = {}
-    for t in terms:
-        if t.role == "period" or search.found(t).described[i]:
-            continue  # a word of the caption or headers names the table, not rows
-        rows_of: dict[int, set[int]] = {}
-        for row, col in search.cells_named(t, i):
-            rows_of.setdefault(col, set()).add(row)
-        for col, rows in rows_of.items():
-            # a row label that is the name itself (有色金属) names its row; labels only
-            # containing it (改进有色金属) are other things (a cell of another column that
-            # contains the word, 应用 "…、代码生成", still counts)
-            if col == table.label_column:
-                rows = {r for r in rows if normalize(table.rows[r][col]) in t.forms} or rows
-            if table.column_kind(col) in ("number", "percent") or not _name_like(table, col):
-                continue
-            if len(rows) < len(table.rows):
-                by_column.setdefault(col, set()).update(rows)
-    if not by_column:
-        return None
-    chosen = set(range(len(table.rows)))
-    for rows in by_column.values():
-        chosen &= rows
-    return sorted(chosen)
-
-
-def _name_like(table: Table, col: int) -> bool:
-    """A column of names or short values (公司, 领域, 代码), not of descriptions."""
-    if col == table.label_column:
-        return True
-    cells = [r[col] for r in table.rows if r[col]]
-    return bool(cells) and sum(map(len, cells)) / len(cells) <= NAME_CELL_CHARS
-
-
-def _column_scores(table: Table, query: Query, numeric_only: bool) -> list[tuple[float, int]]:
-    """(score, column) for columns the question's words point at."""
-    text = query.text
-    implied = [(words, d) for rx, words, d in IMPLIED if rx.search(text)]
-    out = []
-    for col, label in enumerate(table.labels):
-        if numeric_only and not table.numeric(col):
-            continue
-        norm = normalize(label)
-        score = 0.0
-        for t in query.terms:
-            # a metric by any of its names (市盈率 → PE); another word only as written
-            words = forms(t) if t.role == "metric" else (t.text,)
-            if t.role != "period" and any(contains(f, norm) for f in words if len(f) >= 2):
-                score += 1.0
-        for words, _ in implied:
-            if any(w in norm for w in words):
-                score += 1.0
-        if score == 0:
-            continue
-        year = table.estimate_year(col)
-        if year:
-            if query.years:
-                score += 1.0 if year[0] in query.years else -2.0
-            if re.search(r"预测|预计|预期|forecast|estimate", text, re.I) and year[1] in "EF":
-                score += 0.3
-            if re.search(r"实际|actual", text, re.I) and year[1] == "A":
-                score += 0.3
-        out.append((score, col))
-    out.sort(key=lambda s: -s[0])
-    return out
-
-
-def _best_column(table: Table, query: Query, numeric_only: bool = True) -> int | None:
-    scores = _column_scores(table, query, numeric_only)
-    if not scores or scores[0][0] <= 0:
-        return None
-    top = [c for s, c in scores if s == scores[0][0]]
-    if len(top) > 1:
-        # the same measure for several years and no year asked: the report's own year
-        years = [(table.estimate_year(c) or (0, ""))[0] for c in top]
-        return top[years.index(max(years))]
-    return top[0]
 
 
 def _magnitude(text: str) -> str:
@@ -269,21 +103,22 @@ def _top_n(text: str) -> int:
     return int(raw) if raw.isdigit() else _NUMERAL.get(raw, 1)
 
 
-def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | None:
+def plan(search: TableSearch, query: Query, known=lambda term: True, about=lambda source: "") -> Plan | None:
     """The table operation a question asks for over ``search.tables``, or None when it asks
-    for none. ``known(term)``: whether the report uses a word at all."""
+    for none. ``known(term)``: whether the report uses a word at all; ``about(source)``: a
+    report's title."""
     text = query.text
     tables = search.tables
-    picked = _pick_tables(search, query)
+    picked = pick_tables(search, query)
     if not picked:
         return None
-    if not _covers(search, picked, query, known):
+    if not covers(search, picked, query, known, about):
         return None  # the question is about more than these tables hold
     chosen = [tables[i] for i in picked]
     rows: dict[str, list[int]] = {}
     mentioned: dict[str, list[int]] = {}
     for i, t in zip(picked, chosen):
-        named = _restrict_rows(search, i, query.terms)
+        named = restrict_rows(search, i, query.terms)
         rows[t.id] = named if named is not None else list(range(len(t.rows)))
         mentioned[t.id] = named or []
     names = tuple(f for t in query.terms if t.role == "entity" for f in t.forms)
@@ -292,7 +127,7 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
 
     def with_column(numeric_only: bool = True) -> bool:
         for t in chosen:
-            col = _best_column(t, query, numeric_only)
+            col = best_column(t, query, numeric_only)
             if col is None:
                 return False
             p.column[t.id] = col
@@ -309,17 +144,21 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
         p.op = "count"
         filter_test(p, text, with_column)
         return p
-    if _SUM_RE.search(text) and with_column() and _one_kind(p):
+    # a cue inside a name the table gives (IC均值, 最大回撤) is that name: a mean is not
+    # averaged again; and with a row named ("中证1000的最大回撤") the largest is not asked
+    plain = _without_named_cues(text, chosen)
+    if _SUM_RE.search(plain) and with_column() and _one_kind(p):
         p.op = "sum"
         return p
-    if _AVG_RE.search(text) and with_column() and _one_kind(p):
+    if _AVG_RE.search(plain) and with_column() and _one_kind(p):
         p.op = "avg"
         return p
     if filter_test(p, text, with_column):
         p.op = "filter"
         return p
-    high, low = _SUPER_HIGH_RE.search(text), _SUPER_LOW_RE.search(text)
-    if (high or low or _TOP_N_RE.search(text)) and with_column():
+    ranked = plain if n_named else text  # "最大回撤是多少" of no row: the largest is asked
+    high, low = _SUPER_HIGH_RE.search(ranked), _SUPER_LOW_RE.search(ranked)
+    if (high or low or _TOP_N_RE.search(ranked)) and with_column():
         p.op = "max" if (high and not low) or (high and low and high.start() > low.start()) else "min"
         if not high and not low:
             p.op = "max"
@@ -336,13 +175,13 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
     # a list of a whole table only when every name asked about names the table itself
     # (哪些公司接入了文心一言 asks about a cell, and is for the extractive answerer)
     whole = all(search.describes(t, picked, descriptions_only=True) for t in query.terms if t.role == "entity")
-    if n_named == 0 and whole and _LIST_RE.search(text):
+    if n_named == 0 and whole and (m := _LIST_RE.search(text)) and _lists_its_rows(search, picked, query, m):
         p.op = "list"
         return p
     if 1 <= n_named <= 3:
         for t in chosen:
             if mentioned[t.id]:
-                scores = _column_scores(t, query, numeric_only=False)
+                scores = column_scores(t, query, numeric_only=False)
                 best = max((s for s, _ in scores), default=0)
                 p.columns[t.id] = [c for s, c in scores if s >= best and s > 0
                                    and c != t.label_column]
@@ -351,6 +190,38 @@ def plan(search: TableSearch, query: Query, known=lambda term: True) -> Plan | N
             p.rows = {tid: r for tid, r in mentioned.items() if r and p.columns.get(tid)}
             return p
     return None
+
+
+def _without_named_cues(text: str, tables: list[Table]) -> str:
+    """``text`` with the table's own names that hold an operation cue blanked out: a header or
+    row label longer than the cue it holds (月度IC均值, 最大回撤, 平均收益率), written in the
+    question as in the table (case and spaces aside)."""
+    names = {re.sub(r"\s+", "", part) for t in tables for path in t.headers for part in path if part}
+    names |= {re.sub(r"\s+", "", t.row_label(i)) for t in tables for i in range(len(t.rows))}
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) > NAME_CELL_CHARS or not any(
+                (m := rx.search(name)) and len(m.group(0)) < len(name) for rx in OPERATION_CUES):
+            continue
+        pattern = r"\s*".join(re.escape(c) for c in name)
+        text = re.sub(pattern, lambda m: " " * len(m.group(0)), text, flags=re.I)
+    return text
+
+
+def _lists_its_rows(search: TableSearch, picked: list[int], query: Query, cue: re.Match) -> bool:
+    """The thing a list asks for — the question's first word after the cue ("列了哪几类生成技术":
+    技术) — is what these tables are about or list (their caption or headers): "哪几类生成技术"
+    is not the companies of a game-company table whose caption says AIGC."""
+    if query.english:
+        return True
+    text = normalize(query.text)
+    at = len(normalize(query.text[:cue.end()]))
+    after = [(min(i for f in t.forms if (i := text.find(f, at)) >= 0), t) for t in query.terms
+             if not (t.soft or t.prior or t.role == "period" or t.kind == "number")
+             and any(text.find(f, at) >= 0 for f in t.forms)]
+    if not after:
+        return True
+    listed = min(after, key=lambda x: x[0])[1]
+    return search.describes(listed, picked, descriptions_only=True)
 
 
 def _counts_rows_of(search: TableSearch, picked: list[int], query: Query, asking: str, cue: re.Match,

@@ -78,6 +78,15 @@ def parse_cell(raw: str, header: str = "") -> CellValue:
     return CellValue(raw, "text")
 
 
+# a label's unit in brackets at its end: PE(X), EPS(元), 净利润(百万元), 占比（%）
+_UNIT_SUFFIX_RE = re.compile(r"\s*[（(][^（）()]{1,6}[)）]\s*$")
+
+
+def without_unit(label: str) -> str:
+    """A row or column label without the unit it is given in: its name (净利润 of 净利润(百万元))."""
+    return _UNIT_SUFFIX_RE.sub("", label) or label
+
+
 def normalize_header(text: str) -> str:
     """Header text for comparing tables: width-folded, no spaces (（亿元） equals (亿元))."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()

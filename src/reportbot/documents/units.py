@@ -38,6 +38,22 @@ class Unit:
         self.norm = self.ctx_norm + "\n" + self.body_norm
 
 
+# a company named with its code in a title: 先导智能（300450.SZ）
+_COMPANY_WITH_CODE_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,12}\s*[（(]\s*\d{4,6}\.(?:SZ|SH|BJ|HK)\s*[)）]", re.I)
+
+
+def rows_about(about: str) -> str:
+    """What a company note's table rows are about: the company its title names with a code and
+    the broker — not every name of the title (JOT of "先导智能（300450.SZ）收购JOT公司100%股权": the
+    forecast table is 先导's). Another report's title stands whole."""
+    m = _COMPANY_WITH_CODE_RE.search(about)
+    if not m:
+        return about
+    last = about.rsplit(" ", 1)[-1] if " " in about.strip() else ""
+    broker = last if re.search(r"证券|研究所?|研究院|期货|securities", last, re.I) else ""
+    return f"{m.group(0)} {broker}".strip()
+
+
 def units_of(chunk: Chunk, about: str = "", lead: str = "") -> list[Unit]:
     """Rows; sentences, and each sentence with the one before it (a date or subject
     often sits in the previous sentence of the same paragraph). ``about`` is what the whole
@@ -46,7 +62,7 @@ def units_of(chunk: Chunk, about: str = "", lead: str = "") -> list[Unit]:
     announced a list at the end of the chunk before, when this chunk goes on with its items."""
     context = chunk.section + (f" 表：{chunk.table}" if chunk.table else "")
     if chunk.kind == "row":
-        return [Unit(chunk, chunk.body, context, 0, first=True, parts=(chunk.body,), about=about)]
+        return [Unit(chunk, chunk.body, context, 0, first=True, parts=(chunk.body,), about=rows_about(about))]
     if chunk.kind == "table":
         return []
     out: list[Unit] = []

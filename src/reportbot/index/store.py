@@ -335,26 +335,21 @@ class Index:
         return chunks
 
     @guard
-    def query(self, text: str, n: int, vector=None, where: dict | None = None,
-              at_most: int | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the ``n`` nearest chunks (matching ``where``).
-        ``at_most``: a number of chunks the collection is known to hold at least (a reader's
-        view of it), which spares counting them at each question (5 ms)."""
-        n = min(n, self.count() if at_most is None else at_most)
-        if n <= 0:
-            return []
-        vector = self.embed([text])[0] if vector is None else vector
-        res = self.collection.query(query_embeddings=[vector], n_results=n, where=where,
-                                    include=["distances"])
-        return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
-
-    @guard
     def unit_vectors(self, ids: list[str]) -> dict[str, object]:
         """unit id -> its vector (numpy), for ``ids``; read in pages, as SQLite binds a
         variable per id."""
+        return self._vectors(self.units, ids)
+
+    @guard
+    def chunk_vectors(self, ids: list[str]) -> dict[str, object]:
+        """chunk id -> its vector (numpy), for ``ids``."""
+        return self._vectors(self.collection, ids)
+
+    @staticmethod
+    def _vectors(collection, ids: list[str]) -> dict[str, object]:
         out: dict[str, object] = {}
         for start in range(0, len(ids), PAGE):
-            got = self.units.get(ids=ids[start:start + PAGE], include=["embeddings"])
+            got = collection.get(ids=ids[start:start + PAGE], include=["embeddings"])
             out.update(zip(got["ids"], got["embeddings"]))
         return out
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..documents.tables import Table
+from ..documents.tables import Table, without_unit
 from ..language.terms import Term, has_cjk, normalize
-from ..tuning import ENTITY_CELL_POINTS, NAME_PART_CELL_CHARS, OCCURRENCE_CACHE, PART_CELL_POINTS
+from ..tuning import ALT_FORM_POINTS, ENTITY_CELL_POINTS, NAME_PART_CELL_CHARS, OCCURRENCE_CACHE, PART_CELL_POINTS
 from .bounded import remember
 from .textindex import TextIndex
 
@@ -31,6 +31,7 @@ class Found:
 
     points: np.ndarray  # per table: what the word adds to its score (see ``TableSearch.found``)
     described: np.ndarray  # per table: the word is in its caption, section or headers
+    described_as_asked: np.ndarray  # …the word itself, not only another form of it
     cells: np.ndarray  # sorted text numbers of the cells the word names
 
 
@@ -53,7 +54,8 @@ class TableSearch:
         first.append(len(texts))
         self.owner, self.row, self.col = np.array(where, dtype=np.int32).reshape(-1, 3).T.copy()
         self.first = np.array(first, dtype=np.int64)
-        self.length = np.array([len(x) for x in texts], dtype=np.int32)
+        # a cell's length without a unit it ends in: 净利润(百万元) is the word 净利润, whole
+        self.length = np.array([len(without_unit(x)) for x in texts], dtype=np.int32)
         self.index = TextIndex(texts)
         schema_ids: dict[tuple, int] = {}
         self.schema = np.array([schema_ids.setdefault(t.schema, len(schema_ids)) for t in tables],
@@ -61,18 +63,28 @@ class TableSearch:
         self._found: dict[tuple, Found] = {}
 
     def found(self, term: Term) -> Found:
-        """Where ``term`` occurs. A table scores 1 for a word of its description; else, for a
+        """Where ``term`` occurs. A table scores 1 for a word of its description and, for a
         cell the word names — the whole cell, or a name or long Latin word inside it —
-        ``ENTITY_CELL_POINTS`` for a name and 1 for another word (remembered per word)."""
+        ``ENTITY_CELL_POINTS`` for a name and 1 for another word, the more of the two; a match
+        by another form of the word only (a synonym, a translation) counts ``ALT_FORM_POINTS``
+        of that (remembered per word)."""
         key = (term.text, term.role, forms(term))
         hit = self._found.get(key)
         if hit is not None:
             return hit
+        own = self._where(term, [f for f in forms(term) if f == term.text])
+        alts = self._where(term, [f for f in forms(term) if f != term.text])
+        points = np.maximum(own[0], ALT_FORM_POINTS * alts[0])
+        found = Found(points, own[1] | alts[1], own[1], np.union1d(own[2], alts[2]).astype(np.uint32))
+        return remember(self._found, key, found, OCCURRENCE_CACHE)
+
+    def _where(self, term: Term, words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(points, described, cell ids) of ``words``, forms of ``term``, as ``found`` says."""
         n = len(self.tables)
         described = np.zeros(n, dtype=bool)
         cells = []
         part = np.zeros(n, dtype=bool)
-        for f in forms(term):
+        for f in words:
             ids = self.index.containing(f)
             desc = self.row[ids] < 0
             described[self.owner[ids[desc]]] = True
@@ -89,9 +101,9 @@ class TableSearch:
         cell_ids = np.unique(np.concatenate(cells)) if cells else np.empty(0, dtype=np.uint32)
         named = np.zeros(n, dtype=bool)
         named[self.owner[cell_ids]] = True
-        points = np.where(described, 1.0, np.where(named, ENTITY_CELL_POINTS if term.role == "entity" else 1.0,
-                                                   np.where(part, PART_CELL_POINTS, 0.0)))
-        return remember(self._found, key, Found(points, described, cell_ids), OCCURRENCE_CACHE)
+        in_cells = np.where(named, ENTITY_CELL_POINTS if term.role == "entity" else 1.0,
+                            np.where(part, PART_CELL_POINTS, 0.0))
+        return np.maximum(np.where(described, 1.0, 0.0), in_cells), described, cell_ids
 
     def cells_named(self, term: Term, table: int) -> list[tuple[int, int]]:
         """(row, column) of the cells of one table that ``term`` names."""

@@ -11,6 +11,7 @@ tokenizes and fetches only that report. Laid out in
   tokenizer's word lists, the report year, the units' normalized texts joined (term
   statistics), unit ids and each report's title;
 - ``vectors.npy``: unit vectors in unit-id order (memory-mapped: pages are read as touched);
+- ``chunk_vectors.npy``: chunk vectors in chunk order (searched exactly, see retrieval.py);
 - ``bm25/``: the keyword index (bm25s: a sparse matrix, memory-mapped);
 - ``grams/``: the unit texts' bigram index (``textindex.Grams``, memory-mapped), when they are
   many enough to need one;
@@ -48,8 +49,9 @@ from .textindex import Grams
 
 OPENING_PAGES = 4  # a cover without a date may print it on the first page of text
 COVER_CHUNKS = 8  # a text file's cover: its first chunks (title, rating, analysts)
-VIEW_VERSION = 10  # bump when what a view holds changes: older views are rebuilt
-# (9: each report's cover facts; 8: each report's broker; 7: texts matched in simplified characters)
+VIEW_VERSION = 11  # bump when what a view holds changes: older views are rebuilt
+# (11: the chunks' vectors, searched exactly; 9: each report's cover facts; 8: each report's
+# broker; 7: texts matched in simplified characters)
 
 
 @dataclass
@@ -72,6 +74,9 @@ class View:
 
     def vectors(self) -> np.ndarray:
         return np.load(self.folder / "vectors.npy", mmap_mode="r")
+
+    def chunk_vectors(self) -> np.ndarray:
+        return np.load(self.folder / "chunk_vectors.npy", mmap_mode="r")
 
     def grams(self) -> Grams | None:
         folder = self.folder / "grams" if self.folder else None
@@ -206,7 +211,7 @@ def _opening_text(chunks: list[StoredChunk]) -> str:
 
 
 def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.ndarray, bm25,
-         grams: Grams | None) -> View:
+         grams: Grams | None, chunk_vectors: np.ndarray) -> View:
     """Write ``view`` atomically (a temporary folder renamed), drop older views."""
     root = view_root(index)
     root.mkdir(parents=True, exist_ok=True)
@@ -217,6 +222,7 @@ def save(index: Index, view: View, tokens: dict[str, list[str]], vectors: np.nda
         with open(tmp / "tokens.pkl", "wb") as f:
             pickle.dump(tokens, f, protocol=pickle.HIGHEST_PROTOCOL)
         np.save(tmp / "vectors.npy", vectors)
+        np.save(tmp / "chunk_vectors.npy", chunk_vectors)
         bm25.save(str(tmp / "bm25"))
         if grams is not None:
             grams.save(tmp / "grams")
@@ -264,6 +270,27 @@ def unit_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:
     for i, uid in enumerate(view.unit_ids):
         if uid in known:
             out[i] = known[uid]
+    return out
+
+
+def chunk_vectors(index: Index, view: View, previous: View | None) -> np.ndarray:
+    """The chunks' vectors in ``view.chunks`` order: from the previous view where a chunk has
+    the same id and text, the rest from the index."""
+    known: dict[str, np.ndarray] = {}
+    if previous is not None:
+        try:
+            old = previous.chunk_vectors()
+        except (OSError, ValueError):
+            old = None  # a view saved before chunk vectors were kept
+        if old is not None and len(old) == len(previous.chunks):
+            wanted = {c.id: c.text for c in view.chunks}
+            known = {c.id: old[i] for i, c in enumerate(previous.chunks) if wanted.get(c.id) == c.text}
+    known.update(index.chunk_vectors([c.id for c in view.chunks if c.id not in known]))
+    dim = len(next(iter(known.values()))) if known else 1
+    out = np.zeros((len(view.chunks), dim), dtype=np.float32)
+    for i, c in enumerate(view.chunks):
+        if c.id in known:
+            out[i] = known[c.id]
     return out
 
 

@@ -25,3 +25,25 @@ def contrasting_word(term: str, text: str) -> str:
         if (not before or not has_cjk(before)) and (not after or not has_cjk(after)):
             return text[i] + tail
     return ""
+
+
+def modified_otherwise(word: str, rest: str, text: str) -> bool:
+    """Whether ``text`` speaks of ``rest`` (政策净支持率, 个月目标价) only under other modifiers
+    than ``word`` (移民政策净支持率 when 医疗 is asked; 6个月目标价 when 12 is asked): it gives
+    others of the kind, not the one asked. ``rest`` is what follows ``word`` in the question."""
+    rest = rest.replace("的", "")
+    found = ""
+    for n in range(len(rest), MIN_MODIFIED_CHARS - 1, -1):  # the longest part of it the text has
+        if rest[:n] in text:
+            found = rest[:n]
+            break
+    if not found or word + found in text or word + "的" + found in text:
+        return False
+    for m in re.finditer(re.escape(found), text):
+        before = text[m.start() - 1] if m.start() else ""
+        if before and (has_cjk(before) or before.isdigit()) and before != word[-1]:
+            return True
+    return False
+
+
+MIN_MODIFIED_CHARS = 3  # a shorter shared ending (率, 价格) is too common to tell kinds apart

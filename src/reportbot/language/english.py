@@ -124,7 +124,9 @@ def _dictionary_terms(question: str, words: list, spans: list[tuple[int, int]],
             continue
         for i, j, forms in cedict.translate([w.group(0) for w in run], _stem, known, skip):
             english = normalize(question[run[i].start():run[j - 1].end()])
-            if known(english):  # the report writes it in English too (Rank IC, Breakeven)
+            if forms is None:  # "cat": 猫, one character, in the report's 汤姆猫 or not: no key
+                out.append(Term(english, 0.5, soft=True))
+            elif known(english):  # the report writes it in English too (Rank IC, Breakeven)
                 out.append(Term(english, 1.0, alts=forms))
             elif not forms and run[i].group(0)[0].isupper() and run[i].start() != words[0].start() \
                     and not (j - i == 1 and _dictionary_acronym(run[i].group(0))):

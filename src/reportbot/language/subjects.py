@@ -34,11 +34,45 @@ _FORECAST_WORDS = {"预测", "预计", "预期", "实际", "的"}
 RARE_WORD_FREQ = 30
 # where in a thing a question looks (组里, 行业中, 样本内): the thing is what it names
 _PLACE_WORDS = "里中内上下间"
+# a word and the digits right after it, not a figure with its unit or a date
+_NUMBERED_NAME_RE = re.compile(r"([\u4e00-\u9fff]{2,6})\s*(\d{2,5})(?![\d.%％年月日号个家只倍亿万元点次期天周位])")
+# characters that end a comparison or a verb before a figure (低于30, 超过50, 达到100)
+_COMPARING = "于过到达超近约为逾"
+# prepositions and conjunctions, which start no name (在 of 在中证1000, 和 of 和沪深300)
+_LINKING = "在从对向于和与及或跟同把被给的了是即"
 
 
 class SubjectReading:
     """Methods of the Tokenizer (tokens.py) over its ``known``, ``expand``, ``is_metric``,
     ``subwords``, ``general_freq`` and ``name_suffixes``."""
+
+    def _numbered_names(self, question: str, terms: list[Term]) -> list[Term]:
+        """An index or fund named with a number (沪深300, 中证1000, 日经225) is one name, as the
+        report writes it: jieba cuts the word from its digits, which then match any 300, or
+        日经 of another sentence, apart. Kept when the report has the name joined; a number
+        with a unit (30倍, 2023年) or after a comparison (低于30) is no name."""
+        if self.known is None:
+            return terms
+        for m in _NUMBERED_NAME_RE.finditer(question):
+            run, digits = m.group(1), m.group(2)
+            words = [w for w in self.jieba.cut(run) if w]
+            part = None
+            # the run's last words, whole (沪深 of 模型/在/沪深), up to a preposition or a comparison
+            for k in range(1, min(len(words), 2) + 1):
+                tail = "".join(words[-k:])
+                if any(c in _LINKING for c in tail) or tail[-1] in _COMPARING or is_question_word(tail):
+                    break
+                if len(tail) >= 2 and self.known(normalize(tail + digits)):
+                    part = tail
+                    break
+            if part is None:
+                continue
+            name = normalize(part + digits)
+            head = normalize(part)
+            terms = [t for t in terms if t.text != digits and not (len(t.text) >= 2 and t.text in head)]
+            if not any(t.text == name for t in terms):
+                terms.append(Term(name, 1.0, kind="entity", exact=True, role="entity"))
+        return terms
 
     def _suffixed_names(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
         """"斑马科技的总市值", "大象科技接入了…": a word the report does not know before an

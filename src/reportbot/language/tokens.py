@@ -179,6 +179,13 @@ class Tokenizer(SubjectReading):
                     out.append(w.lower())
         return out
 
+    def _hyphen_parts(self, run: str) -> list[str]:
+        """A hyphened Latin run the report does not write (ChatGPT-based, AI-driven) is its
+        words; one it writes (Turing-NLG, GPT-4, Wonder-Studio) stays whole."""
+        if "-" not in run or self.known is None or self.known(normalize(run)):
+            return [run]
+        return [p for p in run.split("-") if p]
+
     def subwords(self, word: str) -> list[str]:
         """The words within ``word`` (市场规模 → 市场, 规模); remembered, for a question's terms
         are matched against every passage it may be answered from."""
@@ -204,20 +211,22 @@ class Tokenizer(SubjectReading):
             for t in found:
                 seen.setdefault(t.text, self._short_name(t, capitals))
         words_seen: list[tuple[str, str]] = []
-        for latin, piece in self._runs(question):
+        for latin, run in self._runs(question):
             if latin:
-                t = normalize(piece)
-                words_seen.append((t, "eng"))
-                if t not in STOPWORDS and (len(t) > 1 or t.isdigit()):
-                    alias = t in self.aliases
-                    proper = any(c.isupper() for c in piece) or alias
-                    kind = "entity" if alias or (proper and not t[0].isdigit()) else \
-                        "number" if t[0].isdigit() else ""
-                    role = ("entity" if kind == "entity" else "metric" if self.is_metric(t)
-                            else "period" if re.fullmatch(r"(?:19|20)\d{2}", t) else "")
-                    seen.setdefault(t, Term(t, 1.0, proper=proper, kind=kind, exact=proper,
-                                            alts=self.expand(t), role=role))
+                for piece in self._hyphen_parts(run):
+                    t = normalize(piece)
+                    words_seen.append((t, "eng"))
+                    if t not in STOPWORDS and (len(t) > 1 or t.isdigit()):
+                        alias = t in self.aliases
+                        proper = any(c.isupper() for c in piece) or alias
+                        kind = "entity" if alias or (proper and not t[0].isdigit()) else \
+                            "number" if t[0].isdigit() else ""
+                        role = ("entity" if kind == "entity" else "metric" if self.is_metric(t)
+                                else "period" if re.fullmatch(r"(?:19|20)\d{2}", t) else "")
+                        seen.setdefault(t, Term(t, 1.0, proper=proper, kind=kind, exact=proper,
+                                                alts=self.expand(t), role=role))
                 continue
+            piece = run
             after_question_word = False
             for pair in self.pos.cut(piece):
                 w, flag = pair.word.strip(), pair.flag
@@ -261,6 +270,7 @@ class Tokenizer(SubjectReading):
         terms = _asked(list(seen.values()), question, words_seen)
         terms = self._translated(terms)
         terms = self._suffixed_names(terms, words_seen)
+        terms = self._numbered_names(simplified(question), terms)
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
 
     def _short_name(self, term: Term, capitals: set[str]) -> Term:
