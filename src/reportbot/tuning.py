@@ -52,6 +52,10 @@ PART_CELL_POINTS = 0.5
 # rs14, stop 32); below 1 and above PART_CELL_POINTS/ENTITY_CELL_POINTS, so a synonym that
 # names a whole cell still beats a word inside one
 ALT_FORM_POINTS = 0.9
+# a measure the passage gives under another modifier (移民政策净支持率 when 医疗 is asked) is
+# matched by at least this many characters of what follows the asked word: a shorter shared
+# ending (率, 价格) is too common to tell kinds apart; set on own_real2/real_probes3, stop 32
+MIN_MODIFIED_CHARS = 3
 # …in a cell this short (a name: 华策影视, 蓝色光标); a longer one is a description whose words
 # (生成 of "使用AIGC技术自动生成攻略…") say nothing of what the table lists (dev_wording w30)
 NAME_PART_CELL_CHARS = 8

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..tuning import MIN_MODIFIED_CHARS
 from .terms import has_cjk
 
 
@@ -44,6 +45,3 @@ def modified_otherwise(word: str, rest: str, text: str) -> bool:
         if before and (has_cjk(before) or before.isdigit()) and before != word[-1]:
             return True
     return False
-
-
-MIN_MODIFIED_CHARS = 3  # a shorter shared ending (率, 价格) is too common to tell kinds apart
