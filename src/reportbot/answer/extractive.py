@@ -109,6 +109,7 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
         return []
     heavy = max((w for t, w in weighted if t.key), default=0.0)
     subject = _subject(query, weighted)
+    modified = _measures_modified(query)  # once a question, not once a unit
     seen: set[tuple[str, str]] = set()
     abouts: dict[str, str] = {}
     out: list[Scored] = []
@@ -134,7 +135,7 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                     if not term.role and not term.soft:
                         if contrasting_word(term.text, _about(unit.chunk, abouts)):
                             blocked = True  # "日频" asked, the caption says （周频）: another of the kind
-                        elif _modified_otherwise(query, term, unit.norm):
+                        elif term.text in modified and modified_otherwise(term.text, modified[term.text], unit.norm):
                             blocked = True  # 医疗政策净支持率 asked, the passage gives 移民政策's
                             missing.append(f"{_OTHER_KIND}{term.text}")
                     may_block = term.key and not (term.prior and query.followup == "sub")
@@ -156,16 +157,21 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     return out
 
 
-def _modified_otherwise(query: Query, term: Term, norm: str) -> bool:
-    """The question's word before a measure it asks (医疗 of 医疗政策的净支持率, 12 of
-    12个月目标价) is missing, and the passage gives that measure under another modifier."""
+def _measures_modified(query: Query) -> dict[str, str]:
+    """Each plain word of the question standing before a measure it asks (医疗 of 医疗政策的净支持率,
+    12 of 12个月目标价), with what follows it up to the question word: a passage lacking the word
+    but giving that measure under another modifier gives others of the kind."""
     asked = normalize(query.text)
-    at = asked.find(term.text)
-    if at < 0:
-        return False
-    rest = re.split(r"是|为|有多少|多少|几|吗|呢|[，,。？?！!]", asked[at + len(term.text):], maxsplit=1)[0]
     measures = [f for t in query.terms if t.key and t.role != "period" for f in t.forms]
-    return any(f in rest for f in measures) and modified_otherwise(term.text, rest, norm)
+    out = {}
+    for t in query.terms:
+        at = asked.find(t.text)
+        if t.role or t.soft or at < 0:
+            continue
+        rest = re.split(r"是|为|有多少|多少|几|吗|呢|[，,。？?！!]", asked[at + len(t.text):], maxsplit=1)[0]
+        if any(f in rest for f in measures):
+            out[t.text] = rest
+    return out
 
 
 def _with_its_unit(word: str, query: Query) -> str:
