@@ -115,7 +115,10 @@ LAYOUT_NUMBER_GAP = 0.5  # … and a gap this wide beside a number (numbers hold
 # turn (a real turn of 1° gives -3e-4; noise seen in a real macro weekly's table, 2e-15)
 UPRIGHT_NOISE = 1e-6
 LAYOUT_MIN_FONT = 5.5  # text smaller than this (pt) is hidden: tracking strings and stamps are
-# 3–5 pt, the smallest footnotes and chart labels in the shared real PDFs 6 pt
+# 3–5 pt, the smallest footnotes and chart labels in the shared real PDFs 6 pt …
+SMALL_PRINT_FLOOR = 4.0  # … except where it forms a data table: a real 金工 report sets whole
+# tables in 4.7–5.4 pt; below this nothing seen was meant to be read (tracking strings 1–3 pt,
+# chart hatching 2–3.7 pt); chart ticks between the two are no data table and stay out
 LAYOUT_APART = 4.0  # segments of a line this many font sizes apart are separate items (a cover's
 # date and its report kind), not words of one sentence
 LAYOUT_CELL_CHARS = 100  # a ruled cell longer than this frames a paragraph or a whole table (the

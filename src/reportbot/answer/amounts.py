@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..documents.layout import CAPTION_LABEL_RE
-from ..documents.tables import parse_cell
+from ..documents.tables import SECURITY_CODE, parse_cell
 from ..index.retrieval import Unit
 from ..language.money import states_money
 from ..language.terms import normalize
@@ -28,7 +28,8 @@ _ASKS_SPAN_RE = re.compile(r"多久|多长时间|多长|(?:几|多少)个?(?:月
 # the unit a question asks its figure in ("多少亿元", "多少万"), the first of a compound unit
 _ASKED_UNIT_RE = re.compile(r"多少\s*个?\s*(亿|万|千|百|元|美元|倍|%|个百分点|家|款|个)")
 # a security code (300459.SZ) is a name, not an amount
-_CODE_RE = re.compile(r"\b\d{4,6}\.(?:SZ|SH|BJ|HK)\b", re.I)
+# (bounded by what a code cannot touch, not \b: after a CJK character there is no word boundary)
+_CODE_RE = re.compile(rf"(?<![\dA-Za-z.]){SECURITY_CODE}(?![A-Za-z\d])", re.I)
 
 
 def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
@@ -44,6 +45,21 @@ def _has_amount(text: str, given: str = "", money: bool = False) -> bool:
         bool(set(_COUNT_WORDS_RE.findall(text)) - set(_COUNT_WORDS_RE.findall(given)))
 
 
+# an address written after the word asked is the value 多少 asks of it ("邮箱是多少" → the
+# e-mail after 邮箱), as a phone number's digits are
+_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[\w./-]+", re.A)
+
+
+def _address_after(unit: Unit, query: Query) -> bool:
+    """An address starting within reach after a measured noun."""
+    for noun in query.measured:
+        for m in re.finditer(re.escape(noun), unit.norm):
+            found = _ADDRESS_RE.search(unit.norm, m.end())
+            if found and found.start() - m.end() <= AMOUNT_REACH:
+                return True
+    return False
+
+
 def gives_amount(unit: Unit, query: Query) -> bool:
     """Whether the passage gives the amount asked: any amount, and where it names what the
     number is asked of (用户 of 月活用户有多少), a figure beside that word — the 50mm of a
@@ -55,6 +71,8 @@ def gives_amount(unit: Unit, query: Query) -> bool:
         if cells:
             return any(_cell_answers(h, v, query) for h, v in cells)
         return _has_amount(unit.text, query.question, query.wants_money)
+    if not query.wants_money and _address_after(unit, query):
+        return True
     if not _has_amount(unit.text, query.question, query.wants_money):
         return False
     spans = [(m.start(), m.end()) for noun in query.measured for m in re.finditer(re.escape(noun), unit.norm)]
@@ -84,11 +102,45 @@ def _heads(noun: str, header: str) -> bool:
 
 def _cell_answers(header: str, value: str, query: Query) -> bool:
     """The cell under the column asked answers when it holds a value: a security code under
-    代码 is the identifier asked ("股票代码是多少"), a figure must be an amount (of money, with
+    代码 is the identifier asked ("股票代码是多少"), so is an address under 邮箱; a figure must be
+    an amount (of money, with
     the header's unit, when money is asked)."""
     cell = parse_cell(value, header)
     if cell.missing:
         return False
-    if cell.kind == "code":
+    if cell.kind == "code" or _ADDRESS_RE.fullmatch(value.strip()):
         return True
     return _has_amount(value, query.question) and (not query.wants_money or states_money(f"{header}{value}"))
+
+
+# a year as a sentence writes it before its figures (2022年, 2023E)
+_YEAR_AT_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=年|[AEF]\b|\s*年度)")
+_SENTENCE_END_RE = re.compile(r"[。；;！!？?\n]")
+# a figure is asked of a year: 多少, 几, how many / much
+_ASKS_FIGURE_RE = re.compile(r"多少|几|\bhow (?:many|much)\b", re.I)
+
+
+def _blanked(m: re.Match) -> str:
+    return " " * len(m.group(0))  # what is no figure, blanked where it stands
+
+
+def figures_of_other_years(text: str, query: Query) -> str:
+    """The year asked, when every figure the passage states stands under another year: a figure
+    belongs to the year its sentence names last before it ("2022年全年…发布478个游戏版号，远不及
+    2021年": 478 is 2022's, and answers no 2021 question). "" when some figure may be the year's
+    (one under it, or one no year stands before)."""
+    if not query.years or not _ASKS_FIGURE_RE.search(query.question):
+        return ""
+    asked = {str(y) for y in query.years}
+    seen_other = False
+    for sentence in _SENTENCE_END_RE.split(text):
+        years = [(m.start(), m.group(1)) for m in _YEAR_AT_RE.finditer(sentence)]
+        bare = _DATE_PART_RE.sub(_blanked, _CODE_RE.sub(_blanked, sentence))
+        for m in _AMOUNT_RE.finditer(bare):
+            if re.fullmatch(r"(?:19|20)\d{2}", m.group(0)):
+                continue  # a year itself (2023E)
+            before = [y for at, y in years if at < m.start()]
+            if not before or before[-1] in asked:
+                return ""
+            seen_other = True
+    return f"{min(asked)}年" if seen_other else ""

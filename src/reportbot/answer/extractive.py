@@ -35,20 +35,18 @@ from ..tuning import (
     SOFT_MISSING_COST,
     TIE_MARGIN,
 )
-from .amounts import gives_amount
+from .amounts import figures_of_other_years, gives_amount
 from .outline import OVERVIEW_RE, asks_structure, overview_answer
 from .passages import citation, enumerated_count, list_after, with_antecedent
 from .query import COMPARE_RE, Query
+from .refusals import LEGAL_RE, LEGAL_SECTION_RE, NOT_FOUND, NOT_FOUND_EN, OTHER_KIND, not_found_text
 from .textsum import sum_line
 
-NOT_FOUND = "报告中没有找到能回答这个问题的内容。"
-NOT_FOUND_EN = "The report does not answer this question."
 NO_TERMS = "请提一个与报告内容相关的具体问题，例如：哪些公司接入了文心一言？"
 
 # a question that asks how many ("包含几个要点", "how many steps")
 _COUNT_Q_RE = re.compile(r"(?:几|多少)(?:个|条|点|项|种|步|类|方面|要点)|how many", re.I)
 # marks, among a unit's missing words, the one the unit gives others of the kind of
-_OTHER_KIND = "other:"
 # a date in a passage: 2018年, 3月20日, 4.8 in a 时间 column, 12月
 _DATE_IN_TEXT_RE = re.compile(r"(?:19|20)\d{2}|\d{1,2}月|\d{1,2}日|时间：\d")
 
@@ -137,7 +135,7 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                             blocked = True  # "日频" asked, the caption says （周频）: another of the kind
                         elif term.text in modified and modified_otherwise(term.text, modified[term.text], unit.norm):
                             blocked = True  # 医疗政策净支持率 asked, the passage gives 移民政策's
-                            missing.append(f"{_OTHER_KIND}{term.text}")
+                            missing.append(f"{OTHER_KIND}{term.text}")
                     may_block = term.key and not (term.prior and query.followup == "sub")
                     # the name the question is about blocks however often the corpus says it:
                     # a passage on 标普500 does not tell how MHHTML fares on it
@@ -149,6 +147,9 @@ def score_units(retriever: Retriever, query: Query, chunks: list[StoredChunk],
             if (query.wants_amount or query.wants_money) and not gives_amount(unit, query):
                 blocked = True  # asked "how much", and this passage gives no amount
                 missing.append("amount")
+            elif unit.chunk.kind != "row" and (year := figures_of_other_years(unit.text, query)):
+                blocked = True  # 2021's count asked; the passage's figure is 2022's
+                missing.append(f"{OTHER_KIND}{year}")
             semantic = retriever.similarity(unit, vector)
             if semantic is None:
                 semantic = similarity.get(chunk.id, 0.0)
@@ -172,14 +173,6 @@ def _measures_modified(query: Query) -> dict[str, str]:
         if any(f in rest for f in measures):
             out[t.text] = rest
     return out
-
-
-def _with_its_unit(word: str, query: Query) -> str:
-    """A number named with the unit the question writes after it (12 → 12个月)."""
-    if not word.isdigit():
-        return word
-    m = re.search(re.escape(word) + r"\s*(个?(?:月|季度|年|周|天|日|倍|元|%))", query.text)
-    return word + m.group(1) if m else word
 
 
 def _subject(query: Query, weighted: list[tuple[Term, float]]) -> Term | None:
@@ -239,11 +232,6 @@ def _merit(s: Scored) -> float:
     return MERIT_COVERAGE * s.coverage + MERIT_BODY * s.body + MERIT_SEMANTIC * s.semantic
 
 
-# the legal pages every report ends with, by their headings (not 盈利预测与投资评级, a section of
-# the analysis) — and a question about them, which may ask of the rating scale
-_LEGAL_SECTION_RE = re.compile(r"免责|声明|承诺|信息披露|版权|评级说明|评级标准|评级体系|disclaim|disclosure|"
-                               r"certification|copyright", re.I)
-_LEGAL_RE = re.compile(r"免责|声明|承诺|披露|版权|评级|disclaim|disclosure|certification|copyright", re.I)
 MEANING_RE = re.compile(r"什么意思|啥意思|意思是|含义|定义|指的是|是指什么|指什么|怎么理解|\bmeans?\b|meaning|"
                          r"definition|defined", re.I)
 # what follows a word that it explains: "推荐：预计6个月内…", "X是指…", "X即…"
@@ -273,8 +261,8 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     # higher-ranked chunks, then single sentences over pairs
     # "“推荐”评级是啥意思": the passage that explains the word comes before one that only uses it
     # the disclaimer's boilerplate ("观点、结论和建议仅供参考") answers only a question about it
-    if not _LEGAL_RE.search(query.question):
-        ok = [s for s in ok if not _LEGAL_SECTION_RE.search(section_title(s.unit.chunk.section))]
+    if not LEGAL_RE.search(query.question):
+        ok = [s for s in ok if not LEGAL_SECTION_RE.search(section_title(s.unit.chunk.section))]
         if not ok:
             return [], scored
     meaning = bool(MEANING_RE.search(query.question))
@@ -435,41 +423,3 @@ def _one_side_only(retriever: Retriever, query: Query, chosen: list[Scored]) -> 
     pair = "、".join(f"“{t.text}”" for t in names[:3])
     return (NOT_FOUND_EN + f" It never sets {pair} side by side." if query.english
             else NOT_FOUND + f"报告没有把{pair}放在一起比较。")
-
-
-def not_found_text(retriever: Retriever, query: Query, scored: list[Scored]) -> str:
-    """Why there is no answer, naming only what is really missing: words the report never
-    uses; or, when it uses all of them, that it never gives them together."""
-    english = query.english
-    if query.followup == "more":
-        return ("The report has nothing beyond what was shown above." if english else
-                "除了上面已经给出的内容，报告中没有找到更多相关信息。")
-    base = NOT_FOUND_EN if english else NOT_FOUND
-    keys = [t for t in query.terms if t.key and not t.prior]
-    absent = [t for t in keys if not retriever.stats.term_known(t)]
-    if absent:
-        names = "、".join(f"“{t.text}”" for t in absent[:3])
-        return base + (f" It does not mention {names}." if english else f"报告中没有提到{names}。")
-    # the closest passage's (医疗 of 移民政策净支持率…, not 政策 of a caption's 净支持率)
-    others = [m[len(_OTHER_KIND):] for s in sorted(scored, key=lambda s: -s.coverage)
-              if s.coverage >= MIN_COVERAGE for m in s.missing if m.startswith(_OTHER_KIND)]
-    if others:  # "医疗政策的净支持率": the report gives 移民政策's, 经济政策's…, not this one
-        word = _with_its_unit(others[0], query)
-        return base + (f" It gives others of the kind, none for “{word}”." if english
-                       else f"报告给出了同类的其他数据，但没有“{word}”的。")
-    if query.wants_date and any("date" in s.missing and s.coverage >= MIN_COVERAGE for s in scored):
-        return base + (" It gives no date for this." if english else "报告中没有给出相关的时间。")
-    if (query.wants_amount or query.wants_money) and \
-            any("amount" in s.missing and s.coverage >= MIN_COVERAGE for s in scored):
-        return base + (" It gives no amount for this." if english else "报告中没有给出相关的金额或数量。")
-    if len(keys) >= 2:
-        names = "、".join(f"“{t.text}”" for t in keys[:4])
-        return base + (f" It mentions {names}, but never together." if english
-                       else f"报告提到了{names}，但没有一处同时讲到它们。")
-    if not _LEGAL_RE.search(query.question):
-        scored = [s for s in scored if not _LEGAL_SECTION_RE.search(section_title(s.unit.chunk.section))]
-    if scored:
-        best = max(scored, key=lambda s: s.coverage)
-        where = section_title(best.unit.chunk.section)
-        return base + (f" The closest part is 「{where}」." if english else f"最接近的是「{where}」部分。")
-    return base

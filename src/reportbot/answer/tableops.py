@@ -25,7 +25,9 @@ from .tablepick import IMPLIED, best_column, column_scores, covers, pick_tables,
 # which ones
 _COUNT_RE = re.compile(r"(?:(?<![那这哪])(?:几|多少)(?:家|个|只|种|次|款|项|位|条)|"
                        r"(?:一共|总共).{0,6}(?:家|个|种|次|款|只))(?![的亿万千百])|how many|number of", re.I)
-_SUM_RE = re.compile(r"合计|总和|加起来|加总|之和|\btotal\b|\bsum\b", re.I)
+# (一共/总共 before a classifier is a count, tried first: 一共几家; before an amount a sum: 一共多少亿)
+_SUM_RE = re.compile(r"合计|总和|加起来|加在一起|加总|之和|一共|总共|共计|总计|\btotal\b|\bsum\b|\bcombined\b",
+                     re.I)
 _AVG_RE = re.compile(r"平均|均值|\baverage\b|\bmean\b", re.I)
 _TOP_N_RE = re.compile(r"前([一二三四五六七八九十两\d]+)(?:名|家|个|位|只)?|top\s*(\d+)", re.I)
 # growth is said fast or slow (增速最快, 涨得最猛, fastest-growing): speed words are degree words too

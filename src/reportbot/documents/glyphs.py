@@ -36,15 +36,16 @@ def _upright(c: dict) -> bool:
     return a * d > 0 and b * cc <= UPRIGHT_NOISE * a * d
 
 
-def visible_chars(page, exclude: list[tuple[float, float, float, float]] = ()) -> list[dict]:
-    """The characters a reader sees: not white on white, not tiny, on the page, upright,
-    and outside the ``exclude`` boxes (ruled tables, read apart)."""
+def visible_chars(page, exclude: list[tuple[float, float, float, float]] = (),
+                  min_size: float = LAYOUT_MIN_FONT) -> list[dict]:
+    """The characters a reader sees: not white on white, not smaller than ``min_size``, on the
+    page, upright, and outside the ``exclude`` boxes (ruled tables, read apart)."""
     width, height = float(page.width), float(page.height)
     fills = None
     out = []
     for c in page.chars:
         cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-        if not (0 <= cx <= width and 0 <= cy <= height) or c.get("size", 0) < LAYOUT_MIN_FONT:
+        if not (0 <= cx <= width and 0 <= cy <= height) or c.get("size", 0) < min_size:
             continue
         if not _upright(c):
             continue
@@ -68,3 +69,8 @@ def outside(chars: list[dict], boxes: list[tuple[float, float, float, float]]) -
     if not boxes:
         return chars
     return [c for c in chars if not _in_any((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, boxes)]
+
+
+def inside(chars: list[dict], boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """The characters whose centre lies in one of ``boxes``."""
+    return [c for c in chars if _in_any((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, boxes)]

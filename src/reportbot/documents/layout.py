@@ -95,6 +95,7 @@ class Segment:
     size: float
     bold: bool = False
     parts: list[Segment] = field(default_factory=list)  # the pieces it was joined from
+    fine: list[Segment] = field(default_factory=list)  # finer still (see ``finest``), when any
 
     @property
     def numeric(self) -> bool:
@@ -134,6 +135,28 @@ class Row:
     @property
     def bottom(self) -> float:
         return max(s.bottom for s in self.segments)
+
+
+def group_row(labels: list[Segment], cols: list[list[float]]) -> list[str] | None:
+    """A header line of labels each centred over a group of columns (Reversal原始值 | Reversal
+    市值中性化 over five columns each) as a row: each label at the first column of its group, for
+    the header paths to carry on to the rest. A group is symmetric about its label's centre and
+    meets the next halfway between the two labels; a column whose centre falls in no group is
+    the row labels' own (行业). None unless there are two or more labels, no more than half as
+    many as the columns, each group of two or more columns, and no figure."""
+    if len(labels) < 2 or 2 * len(labels) > len(cols) or any(s.numeric for s in labels):
+        return None
+    bounds = [(a.x1 + b.x0) / 2 for a, b in zip(labels, labels[1:])]
+    row = [""] * len(cols)
+    for i, s in enumerate(labels):
+        centre = (s.x0 + s.x1) / 2
+        left = bounds[i - 1] if i else 2 * centre - bounds[0]
+        right = bounds[i] if i < len(bounds) else 2 * centre - bounds[-1]
+        inside = [j for j, c in enumerate(cols) if left <= (c[0] + c[1]) / 2 <= right]
+        if len(inside) < 2:
+            return None
+        row[inside[0]] = s.text
+    return row
 
 
 def _bold(fontname: str) -> bool:
@@ -225,6 +248,7 @@ def _segments(chars: list[dict]) -> list[Segment]:
     size = statistics.median(sizes) if sizes else 10.0
     runs: list[list[dict]] = []  # pieces at any visible gap, with the gap before each
     gaps: list[float] = []
+    cuts: list[list[int]] = []  # where, in each run, Chinese meets Latin across a visible gap
     last_x1 = None
     for c in chars:
         if c["text"].isspace():
@@ -235,12 +259,18 @@ def _segments(chars: list[dict]) -> list[Segment]:
         if not runs or gap > LAYOUT_NUMBER_GAP * size:
             runs.append([c])
             gaps.append(gap)
+            cuts.append([])
         else:
+            if gap > 0.2 * size and _script_change(runs[-1][-1]["text"], c["text"]):
+                cuts[-1].append(len(runs[-1]))
             if gap > 0.2 * size and not runs[-1][-1]["text"].isspace():
                 runs[-1].append({**c, "text": " "})  # a gap drawn without a space glyph
             runs[-1].append(c)
         last_x1 = c["x1"]
     pieces = [_segment(r) for r in runs]
+    for piece, run, at in zip(pieces, runs, cuts):
+        if at:
+            piece.fine = [_segment(run[a:b]) for a, b in zip([0, *at], [*at, len(run)])]
     out: list[Segment] = []
     for i, piece in enumerate(pieces):
         if not piece.text:
@@ -252,9 +282,24 @@ def _segments(chars: list[dict]) -> list[Segment]:
     return out
 
 
+def _script_change(a: str, b: str) -> bool:
+    """Chinese beside a Latin letter (not a digit: 2023 年 is one piece however it is set): a
+    place a tight header's cells may meet (多空信息比 rankIC)."""
+    return (has_cjk(a) and b.isascii() and b.isalpha()) or (a.isascii() and a.isalpha() and has_cjk(b))
+
+
 def _joined(a: Segment, b: Segment) -> Segment:
     return Segment(join_text(a.text, b.text), a.x0, b.x1, min(a.top, b.top), max(a.bottom, b.bottom),
-                   max(a.size, b.size), a.bold and b.bold, (a.parts or [a]) + (b.parts or [b]))
+                   max(a.size, b.size), a.bold and b.bold, (a.parts or [a]) + (b.parts or [b]),
+                   finest(a) + finest(b) if a.fine or b.fine else [])
+
+
+def finest(s: Segment) -> list[Segment]:
+    """A segment's smallest pieces: where it was joined, and where Chinese meets Latin across a
+    visible gap — what a header's cells are told apart by (the column finders use ``parts``)."""
+    if s.fine:
+        return s.fine
+    return [p for q in s.parts for p in finest(q)] if s.parts else [s]
 
 
 def _segment(chars: list[dict]) -> Segment:

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
-from .layout import SOURCE_NOTE_RE
+from .layout import CAPTION_LABEL_RE, SOURCE_NOTE_RE
 from .loaders import Page
 
 # 16: a row-group label centred over its rows on lines of its own names each of them
@@ -178,6 +178,7 @@ class _Parser:
         self.chunks: list[Chunk] = []
         self.paras: list[tuple[str, int | None]] = []
         self.tables = 0
+        self.carried = ""  # a caption at the foot of the page before, for a table at this one's top
 
     @property
     def section(self) -> str:
@@ -267,11 +268,18 @@ class _Parser:
                            caption, table_id, table_data=typed))
 
     def feed(self, pages: list[Page]) -> list[Chunk]:
+        texts = []
         for page in pages:
             lines = page.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            if page.number is not None:
-                lines = _spaced_tables(lines)
+            texts.append(_spaced_tables(lines) if page.number is not None else lines)
+        for k, (page, lines) in enumerate(zip(pages, texts)):
             self._feed_page(lines, page.number)
+            self.carried = ""
+            # a caption at a page's foot whose table stands at the top of the next page (图27 on
+            # page 21, its rows on 22) is that table's, not a line of text
+            if self.paras and k + 1 < len(texts) and CAPTION_LABEL_RE.match(self.paras[-1][0]) \
+                    and _opens_with_table(texts[k + 1]):
+                self.carried = clean(self.paras.pop()[0])
             self.flush_text()
         return self.chunks
 
@@ -297,6 +305,9 @@ class _Parser:
                     caption = clean(lines[j])
                     if self.paras and self.paras[-1][0] == caption:
                         self.paras.pop()
+                elif j < 0:
+                    caption = self.carried
+                self.carried = ""
                 self.table(rows, caption, page, _source_note(lines, i))
                 continue
             text = clean(line)
@@ -342,6 +353,12 @@ class _Parser:
         while i < len(lines) and not lines[i].strip():
             i += 1
         return i < len(lines) and lines[i].lstrip().startswith(("- ", "* ", "• "))
+
+
+def _opens_with_table(lines: list[str]) -> bool:
+    first = next((line for line in lines if line.strip()), "")
+    cells = _split_cells(first)
+    return cells is not None and len(cells) >= 2
 
 
 def _source_note(lines: list[str], end: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..tuning import CAPTION_GAP, LAYOUT_CELL_CHARS, SPANNING_SHARE
+from ..tuning import CAPTION_GAP, LAYOUT_CELL_CHARS, LAYOUT_MIN_FONT, SMALL_PRINT_FLOOR, SPANNING_SHARE
 from . import glyphs, gridfit, layout, ocr, threeline, unruled
 from .charfold import normalize_text
 
@@ -60,6 +60,7 @@ def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     if read is None:
         kept = []
         visible = glyphs.visible_chars(page)
+        visible += _small_print_tables(page, visible)
         for t in page.find_tables():
             bbox, rows = t.bbox, [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
             if not gridfit.fits(t, visible, height):  # cells the rules draw off the text's columns
@@ -93,6 +94,30 @@ def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     out = [b for b in out if not isinstance(b, layout.Line) or not _chart_label(b.text)]
     body = sizes.most_common(1)[0][0] if sizes else 0.0
     return out, body
+
+
+def _small_print_tables(page, visible: list[dict]) -> list[dict]:
+    """The characters below the hidden-text size that form a data table (a whole table set in
+    5 pt, or its figures beside labels in a larger font): read where they are, among the text
+    the page shows. Elsewhere small print stays hidden (tracking strings, chart ticks)."""
+    small = [c for c in glyphs.visible_chars(page, min_size=SMALL_PRINT_FLOOR)
+             if c.get("size", 0) < LAYOUT_MIN_FONT]
+    if not small:
+        return []
+    width, height = float(page.width), float(page.height)
+    boxes = []
+    # the labels beside the small figures count in finding the table, not in keeping it
+    rows = layout.physical_lines(small + visible, height)
+    for region, right in layout.regions(rows, width):
+        for block in unruled.blocks(region, right):
+            if isinstance(block, layout.Table) and _data_table(block.rows):
+                boxes.append((block.x0, block.top, block.x1, block.bottom))
+    # a heading wider than its column of figures (多空年化 over 8%) reaches past the table's box
+    # found from the figures: the whole of each line segment the box holds part of is kept
+    reach = [(s.x0, s.top, s.x1, s.bottom) for r in rows for s in r.segments
+             if any(s.x0 < x1 and s.x1 > x0 and top <= (s.top + s.bottom) / 2 <= bottom
+                    for x0, top, x1, bottom in boxes)]
+    return glyphs.inside(small, boxes + reach)
 
 
 def _chart_label(text: str) -> bool:

@@ -21,7 +21,10 @@ _NUMBER_RE = re.compile(
     r"^(?P<sign>[-+−–])?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
     r"(?P<mag>万亿|千万|百万|亿|万|千)?(?P<unit>%|倍|元|美元|个|家|次|人|款|年|tokens?|[A-Za-z]{0,3})?$"
 )
-_CODE_RE = re.compile(r"^(?P<num>\d{4,6})\.(?P<market>SZ|SH|BJ|HK|SS|O|N|US)$", re.I)
+# a listed security's code as brokers write it (300133.SZ, 0700.HK, 600519.SS): the one pattern
+# the cell reader, the alias learner, the amount finder and a company note's rows share
+SECURITY_CODE = r"(?P<num>\d{4,6})\.(?P<market>SZ|SH|BJ|HK|SS|O|N|US)"
+CODE_RE = re.compile(rf"^{SECURITY_CODE}$", re.I)
 _MONTH_DAY_RE = re.compile(r"^(?P<m>1[0-2]|0?[1-9])[./月](?P<d>[0-3]?\d)日?$")
 _MONTH_RE = re.compile(r"^(?P<m>1[0-2]|0?[1-9])月(?P<part>上旬|中旬|下旬|初|底|末)?$")
 _YEAR_RE = re.compile(r"^(?P<y>(?:19|20)\d{2})年?$")
@@ -56,7 +59,7 @@ def parse_cell(raw: str, header: str = "") -> CellValue:
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if text.lower() in _MISSING:
         return CellValue(raw, "missing")
-    if m := _CODE_RE.match(text):
+    if m := CODE_RE.match(text):
         return CellValue(raw, "code", None, m.group("market").upper())
     dated = bool(_DATE_HEADER_RE.search(header))
     if dated:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 
 from ..tuning import PADDED_SHARE, RULE_ALIGN, RULE_MIN_WIDTH, RULE_THICKNESS
-from .layout import Row, figure_label, is_number, join_text, overlap, physical_lines
+from .layout import Row, figure_label, group_row, is_number, join_text, overlap, physical_lines
 from .tables import parse_cell
 
 
@@ -224,14 +224,21 @@ def _punctuation_folded(lines: list[Row]) -> list[Row]:
     return out
 
 
-def _header(lines: list[Row], cols: list[list[float]]) -> list[str]:
-    """A header band's lines, each column's words joined (提出 / 时间 → 提出时间)."""
+def _header(lines: list[Row], cols: list[list[float]]) -> list[list[str]]:
+    """A header band's lines as header rows, each column's words joined (提出 / 时间 → 提出时间).
+    A line above others of labels centred over groups of columns is a row of its own
+    (``layout.group_row``) — never cut by column into the labels below it."""
+    groups: list[list[str]] = []
     out = [""] * len(cols)
-    for line in lines:
+    for k, line in enumerate(lines):
+        row = group_row(_pieces(line), cols) if k < len(lines) - 1 else None
+        if row is not None:
+            groups.append(row)
+            continue
         for j, (text, _) in enumerate(_cells(line, cols)):
             if text:
                 out[j] = join_text(out[j], text) if out[j] else text
-    return out
+    return [*groups, out]
 
 
 def _header_above(chars: list[dict], x0: float, x1: float, top: float, height: float) -> Row | None:
@@ -286,7 +293,7 @@ def rows_in_frame(chars: list[dict], bbox: tuple[float, float, float, float], he
         return None
     rows = _centred_labels(_grid(lines, cols), _label_blocks(lines, cols[0]))
     if head:
-        rows.insert(0, _header(head, cols))
+        rows[0:0] = _header(head, cols)
     keep = [j for j in range(len(cols)) if any(r[j] for r in rows)]
     if len(keep) < 2:
         return None
@@ -385,10 +392,10 @@ def tables_from(found: list[Rule], chars: list[dict], height: float):
                 continue
             rows = _grid(body, cols)
             if header_lines:
-                head = _header(header_lines, cols)
-                if sum(1 for c in head if c) < 2:  # a caption between two tables, not a header
+                heads = _header(header_lines, cols)
+                if sum(1 for c in heads[-1] if c) < 2:  # a caption between two tables, not a header
                     continue
-                rows.insert(0, head)
+                rows[0:0] = heads
             if sum(sum(1 for c in r if c) for r in rows) < 2 * len(rows):
                 continue  # rows of one cell each: text between rules, no table
             keep = [j for j in range(len(cols)) if any(r[j] for r in rows)]  # joints of blank cells

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..language.terms import normalize
 from ..tuning import LIST_LEAD_CHARS
 from .parse import Chunk, split_sentences
+from .tables import SECURITY_CODE
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Unit:
 
 
 # a company named with its code in a title: 先导智能（300450.SZ）
-_COMPANY_WITH_CODE_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,12}\s*[（(]\s*\d{4,6}\.(?:SZ|SH|BJ|HK)\s*[)）]", re.I)
+_COMPANY_WITH_CODE_RE = re.compile(rf"[\u4e00-\u9fffA-Za-z]{{2,12}}\s*[（(]\s*{SECURITY_CODE}\s*[)）]", re.I)
 
 
 def rows_about(about: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import reduce
 
 from ..tuning import LAYOUT_APART, LAYOUT_TABLE_MIN_ROWS
-from .layout import TOC_RE, Line, Row, Segment, Table, is_number, join_text, overlap
+from .layout import TOC_RE, Line, Row, Segment, Table, finest, group_row, is_number, join_text, overlap
 
 
 def _tabular(row: Row) -> bool:
@@ -22,8 +22,10 @@ def _tabular(row: Row) -> bool:
 
 
 def _header_like(row: Row) -> bool:
-    segs = row.segments
-    return len(segs) >= 2 and all(len(s.text) <= 24 for s in segs)
+    """Short labels apart on a line: a header row. Labels set tight (5 pt headers) join into one
+    segment; the pieces it was joined from count."""
+    pieces = [p for s in row.segments for p in (s.parts or [s])]
+    return len(pieces) >= 2 and all(len(p.text) <= 24 for p in pieces)
 
 
 def blocks(rows: list[Row], right: float) -> list:
@@ -107,6 +109,9 @@ def _tables(rows: list[Row], header_rows: int) -> list[Table]:
                 cols.sort()
     k = len(cols)
     grid = [_assign(r, cols) for r in rows]
+    for h in range(header_rows - 1):  # labels over groups of columns (Reversal原始值 | …市值中性化)
+        if (row := group_row(rows[h].segments, cols)) is not None:
+            grid[h] = row
     # a column of labels after a column of numbers starts a second table beside the first
     cuts = [0]
     for j in range(1, k):
@@ -149,7 +154,7 @@ def _assign(row: Row, cols: list[list[float]]) -> list[str]:
     segments = []
     for s in row.segments:  # words joined across two columns' cells are split again
         spanned = sum(1 for c in cols if overlap(s, c) > 0)
-        segments.extend(s.parts if spanned > 1 and s.parts else [s])
+        segments.extend(finest(s) if spanned > 1 else [s])
     for s in segments:
         overlaps = [overlap(s, c) for c in cols]
         best = max(range(len(cols)), key=lambda j: overlaps[j])

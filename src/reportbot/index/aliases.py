@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..documents.tables import Table
+from ..documents.tables import CODE_RE, Table
 from ..language.lexicons import ALIASES_FILE, Aliases, read_groups
 from ..language.terms import has_cjk
 
@@ -15,7 +15,6 @@ _BRACKET_RE = re.compile(r"^\s*(?P<a>[^()（）]+?)\s*[（(]\s*(?P<b>[^()（）]
 _TEXT_PAIR_RE = re.compile(r"[「“\"]([^」”\"]{2,30})[」”\"]\s*[（(]([^）)]{2,30})[）)]")
 _NAME_HEADER_RE = re.compile(r"公司|企业|模型|名称|产品|机构|厂商|品牌|标的|company|name|model", re.I)
 _COMPANY_HEADER_RE = re.compile(r"公司|企业|机构|厂商|标的|company", re.I)
-_CODE_RE = re.compile(r"^(\d{4,6})\.[A-Z]{2}$")
 
 
 def learn_aliases(tables: Iterable[Table], texts: Iterable[str]) -> Aliases:
@@ -33,8 +32,8 @@ def learn_aliases(tables: Iterable[Table], texts: Iterable[str]) -> Aliases:
             names.update(row_names)
             companies.update(row[i] for i in name_cols if _COMPANY_HEADER_RE.search(table.labels[i]))
             for cell in row:
-                if (m := _CODE_RE.match(cell)) and row_names:
-                    aliases.link(row_names[0], m.group(1), cell)
+                if (m := CODE_RE.match(cell)) and row_names:
+                    aliases.link(row_names[0], m.group("num"), cell)
                 if (m := _BRACKET_RE.match(cell)) and has_cjk(m.group("a")) != has_cjk(m.group("b")):
                     aliases.link(cell, m.group("a"), m.group("b"))
     for text in texts:

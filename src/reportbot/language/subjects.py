@@ -206,9 +206,11 @@ class SubjectReading:
         if word[-1] in _PLACE_WORDS and len(word) >= 2:
             stem = word[:-1]
             return (stem,) if len(stem) >= 2 and self.known(stem) else () if len(stem) == 1 else None
-        subs = [w for w in self.subwords(word) if len(w) >= 2]
-        if len(subs) == 2 and subs[0] + subs[1] == word and all(self.known(w) for w in subs):
-            return (subs[0],)
+        # any cut into two words of the report's, not only the search cut's (建材行业 cuts to
+        # 建材 / 行业 / 建材行: the stray 建材行 is no reason to read a name)
+        for at in range(2, len(word) - 1):
+            if self.known(word[:at]) and self.known(word[at:]):
+                return (word[:at],)
         return None
 
     def _unknown_name(self, term: Term, words: list[tuple[str, str]]) -> Term:
