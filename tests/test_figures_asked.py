@@ -1,7 +1,8 @@
 """What 多少 asks of a passage, on a note written here and indexed in the run (real Chroma, real
 model): an address after the word asked is its value; a figure belongs to the year its
 sentence names before it; 一共 before an amount sums a table's column; a compound of two of
-the report's words (建材 + 行业) is no name the report lacks."""
+the report's words (建材 + 行业) is no name the report lacks; the month asked is the column
+headed by that month."""
 
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ NOTE = """示例证券
 影视	35.2	28.1	1200
 建材	18.5	15.3	800
 广告	22.4	19.0	650
+
+➤ 月度增速
+
+行业	收入同比 2025/2	收入同比 2025/3
+影视	3.5%	2.5%
+建材	-0.5%	3.4%
+广告	0.8%	-1.1%
 """
 
 
@@ -54,3 +62,10 @@ def test_a_compound_of_the_reports_words_names_its_row(note_bot):
     # jieba keeps 建材行业 whole and its search cut adds a stray 建材行: the row 建材 is asked
     answer = note_bot.ask("建材行业的2025E PE是多少？")
     assert answer.found and "15.3" in answer.text.split("\n")[0], answer.text
+
+
+def test_the_month_asked_is_the_column_headed_by_it(note_bot):
+    march = note_bot.ask("3月收入同比超过3%的行业有哪些？")
+    assert march.found and "建材" in march.text and "影视" not in march.text, march.text
+    february = note_bot.ask("2月收入同比超过3%的行业有哪些？")
+    assert february.found and "影视" in february.text and "建材" not in february.text, february.text

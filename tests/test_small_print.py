@@ -1,7 +1,8 @@
 """Dense 金工 tables as brokers set them, built in the run (reportlab): figures in 5 pt beside
 6 pt labels, header labels set so tight that Chinese runs into Latin (多空年化rankIC), group
-labels centred over their columns, a three-line table with a group line over its headings, and
-a caption at one page's foot whose table opens the next page."""
+labels centred over their columns, a three-line table with a group line over its headings, a
+caption at one page's foot whose table opens the next page, and a heat table whose coloured
+cells pdfplumber reads as a grid of their own."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ PORTFOLIOS = [("整体建模", "15.1%", "-4.0%"), ("高标准行业建模", "14.
 SCREENED = [("机械", "12.8%", "-7.2%", "12.6%", "-7.7%"), ("建材", "8.4%", "-6.5%", "9.1%", "-6.6%"),
             ("医药", "5.7%", "-7.4%", "5.4%", "-7.5%")]
 TRACKING = "qRsNmMqOsOtRmRsRoOsNtObRc"
+HEAT = [("耐用品", "0.9%", ["1.8%", "2.5%", "3.9%"]), ("木制品", "0.0%", ["-2.3%", "-3.2%", "-3.0%"]),
+        ("机械", "0.2%", ["2.9%", "4.3%", "4.7%"]), ("打印", "-0.1%", ["-3.9%", "-2.8%", "-3.3%"])]
 
 
 def _pdf(path) -> None:
@@ -92,6 +95,23 @@ def _pdf(path) -> None:
             c.drawString(x, yy, v)
     c.setFont(font, 10)
     c.drawString(60, yy - 30, "从结果来看，细分行业建模后组合与整体建模组合表现基本相当。")
+    # a heat table: the months' cells filled with colour (pdfplumber finds a grid in the fills)
+    c.drawString(60, 570, "图4：3月制造业生产结构")
+    c.setFont(font, 8)
+    c.drawCentredString(176, 553, "最新月")  # a group of one column, and one of three
+    c.drawCentredString(304, 553, "同比")
+    for x, head in zip([60, 160, 220, 280, 340], ["行业", "同比拉动", "2026/3", "2026/2", "2026/1"]):
+        c.drawString(x, 540, head)
+    yy = 524
+    for label, pull, months in HEAT:
+        c.drawString(60, yy, label)
+        c.drawString(160, yy, pull)
+        for i, value in enumerate(months):
+            c.setFillColorRGB(0.95, 0.6 + 0.1 * i, 0.5)
+            c.rect(214 + 60 * i, yy - 4, 58, 14, stroke=1, fill=1)
+            c.setFillColorRGB(0, 0, 0)
+            c.drawString(220 + 60 * i, yy, value)
+        yy -= 14
     c.save()
 
 
@@ -132,3 +152,17 @@ def test_a_caption_at_a_pages_foot_names_the_table_opening_the_next(chunks):
     assert rows and rows[0].page == 2
     assert "全市场增强组合对比" in rows[0].table
     assert not any(c.kind == "text" and "全市场增强组合对比" in c.body for c in chunks)
+
+
+def test_a_heat_tables_coloured_cells_are_read_with_their_labels_and_header(dense_pdf):
+    pages = read_pdf(dense_pdf.read_bytes()).pages
+    text = pages[1][1]
+    assert "行业\t同比拉动\t2026/3\t2026/2\t2026/1" in text
+    for label, pull, months in HEAT:
+        assert "\t".join([label, pull, *months]) in text, label
+
+
+def test_groups_of_unequal_width_head_their_own_columns(chunks):
+    row = next(c for c in chunks if c.kind == "row" and c.row.startswith("木制品"))
+    assert "最新月 同比拉动：0.0%" in row.body and "同比 2026/3：-2.3%" in row.body, row.body
+    assert "同比 2026/1：-3.0%" in row.body

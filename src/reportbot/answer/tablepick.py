@@ -34,6 +34,15 @@ IMPLIED = [
 ]
 # a column headed by a year alone (2017E, 2018 (预测)), as in a forecast summary's columns
 _YEAR_ONLY_RE = re.compile(r"\s*(?:19|20)\d{2}\s*[AEF]?\s*(?:[（(](?:预测|预计|实际)[)）])?\s*", re.I)
+# a column headed by a month (2026/3, 2026-03, 2026年3月, 3月) at the end of its header path
+_MONTH_HEADER_RE = re.compile(r"(?:(?:19|20)\d{2}\s*(?:[/.-]|年)\s*(1[0-2]|0?[1-9])月?|(?<!\d)(1[0-2]|0?[1-9])月)\s*$")
+# a month the question names (3月, 3月份), not a span (近3个月)
+_MONTH_ASKED_RE = re.compile(r"(?<![\d个])(1[0-2]|0?[1-9])\s*月(?!\s*[0-9]{2,})")
+
+
+def _month_of(label: str) -> int | None:
+    m = _MONTH_HEADER_RE.search(label)
+    return int(m.group(1) or m.group(2)) if m else None
 
 
 def pick_tables(search: TableSearch, query: Query) -> list[int]:
@@ -153,6 +162,7 @@ def column_scores(table: Table, query: Query, numeric_only: bool) -> list[tuple[
     """(score, column) for columns the question's words point at."""
     text = query.text
     implied = [(words, d) for rx, words, d in IMPLIED if rx.search(text)]
+    months = {int(m) for m in _MONTH_ASKED_RE.findall(text)}
     out = []
     for col, label in enumerate(table.labels):
         if numeric_only and not table.numeric(col):
@@ -168,11 +178,15 @@ def column_scores(table: Table, query: Query, numeric_only: bool) -> list[tuple[
             if any(w in norm for w in words):
                 score += 1.0
         year = table.estimate_year(col)
+        month = _month_of(label) if months else None
         if score == 0:
             # a table of years as columns (先导's 2016E/2017E/2018E) names its measures in
-            # rows: the year asked is the column
-            if not (year and year[0] in query.years and _YEAR_ONLY_RE.fullmatch(label)):
+            # rows: the year asked is the column; so is the month asked of months as columns
+            if not (year and year[0] in query.years and _YEAR_ONLY_RE.fullmatch(label)) \
+                    and month not in months:
                 continue
+        if month is not None:  # "3月…同比" asks 同比 › 2026/3, not 同比拉动 nor 2026/2
+            score += 1.0 if month in months else -2.0
         if year:
             if query.years:
                 score += 1.0 if year[0] in query.years else -2.0

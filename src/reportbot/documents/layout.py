@@ -137,28 +137,6 @@ class Row:
         return max(s.bottom for s in self.segments)
 
 
-def group_row(labels: list[Segment], cols: list[list[float]]) -> list[str] | None:
-    """A header line of labels each centred over a group of columns (Reversal原始值 | Reversal
-    市值中性化 over five columns each) as a row: each label at the first column of its group, for
-    the header paths to carry on to the rest. A group is symmetric about its label's centre and
-    meets the next halfway between the two labels; a column whose centre falls in no group is
-    the row labels' own (行业). None unless there are two or more labels, no more than half as
-    many as the columns, each group of two or more columns, and no figure."""
-    if len(labels) < 2 or 2 * len(labels) > len(cols) or any(s.numeric for s in labels):
-        return None
-    bounds = [(a.x1 + b.x0) / 2 for a, b in zip(labels, labels[1:])]
-    row = [""] * len(cols)
-    for i, s in enumerate(labels):
-        centre = (s.x0 + s.x1) / 2
-        left = bounds[i - 1] if i else 2 * centre - bounds[0]
-        right = bounds[i] if i < len(bounds) else 2 * centre - bounds[-1]
-        inside = [j for j, c in enumerate(cols) if left <= (c[0] + c[1]) / 2 <= right]
-        if len(inside) < 2:
-            return None
-        row[inside[0]] = s.text
-    return row
-
-
 def _bold(fontname: str) -> bool:
     name = fontname.lower()
     return any(k in name for k in ("bold", "heavy", "black", "hei", "semibold", "demi", "黑体"))

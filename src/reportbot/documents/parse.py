@@ -279,7 +279,7 @@ class _Parser:
             # page 21, its rows on 22) is that table's, not a line of text
             if self.paras and k + 1 < len(texts) and CAPTION_LABEL_RE.match(self.paras[-1][0]) \
                     and _opens_with_table(texts[k + 1]):
-                self.carried = clean(self.paras.pop()[0])
+                self.carried = CAPTION_LABEL_RE.sub("", clean(self.paras.pop()[0])).strip()
             self.flush_text()
         return self.chunks
 

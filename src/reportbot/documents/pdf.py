@@ -238,10 +238,23 @@ def _merge_continued_tables(pages: list[tuple[int, list]]) -> None:
         while i < len(blocks):
             a, b = blocks[i - 1], blocks[i]
             if isinstance(a, layout.Table) and isinstance(b, layout.Table) and a.rows and b.rows \
-                    and a.rows[0] == b.rows[0] and _continues(a, b):
+                    and (a.rows[0] == b.rows[0] or _rows_under(a, b)) and _continues(a, b):
                 blocks.pop(i)
             else:
                 i += 1
+
+
+def _rows_under(a: layout.Table, b: layout.Table) -> bool:
+    """``b`` is more rows of ``a``: headed by no header of its own (its first row holds figures),
+    as wide, and right under it (within two of a's rows) — a table whose header and first row a
+    frame holds and the rest do not."""
+    if not b.rows[0] or not any(layout.is_number(c) for c in b.rows[0][1:] if c):
+        return False
+    pitch = (a.bottom - a.top) / max(len(a.rows), 1)
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    # (b's box may start inside a's: the lines a frame held are out of b, its top is not)
+    return a.top <= b.top and b.bottom > a.bottom and b.top - a.bottom <= 2 * pitch \
+        and width >= 0.8 * max(a.x1 - a.x0, b.x1 - b.x0)
 
 
 def _continues(a: layout.Table, b: layout.Table) -> bool:

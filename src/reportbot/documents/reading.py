@@ -1,5 +1,7 @@
 """A page's lines and tables in reading order: ruled tables (pdfplumber), tables ruled only
-across (threeline.py), and the text around them in its columns (layout.py, unruled.py).
+across (threeline.py), and the text around them in its columns (layout.py, unruled.py). A
+grid of figures only whose lines go on outside it (a heat table's coloured cells) is no table
+of its own; small print is read only where it forms a data table.
 
 A table as wide as the page's columns together cuts the page into bands read top to bottom,
 each band's columns left to right (two columns of text, a table across both, two columns
@@ -67,6 +69,7 @@ def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
                 bbox, rows = threeline.rows_in_frame(visible, t.bbox, height, gridfit.first_rule(t)) or (bbox, rows)
             if _data_table(rows):
                 kept.append((bbox, rows))
+        kept = [(bbox, rows) for bbox, rows in kept if not _fill_fragment(bbox, rows, visible, kept)]
         chars = glyphs.outside(visible, [bbox for bbox, _ in kept])
         # tables ruled only across (three-line tables), which pdfplumber finds no cells in
         across = threeline.tables(page, chars)
@@ -94,6 +97,22 @@ def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     out = [b for b in out if not isinstance(b, layout.Line) or not _chart_label(b.text)]
     body = sizes.most_common(1)[0][0] if sizes else 0.0
     return out, body
+
+
+def _fill_fragment(bbox, rows: list[list[str]], visible: list[dict], kept: list) -> bool:
+    """A grid of figures only, whose lines go on outside it (the labels at their left): cells a
+    heat table fills with colour, which pdfplumber reads as a ruled table of their own. The
+    figures are read with their lines, as one table with its labels and headers."""
+    cells = [c for r in rows for c in r if c]
+    if not cells or not all(layout.is_number(c) for c in cells):
+        return False
+    x0, top, x1, bottom = bbox
+    others = [b for b, _ in kept if b != bbox]
+    beside = {round((c["top"] + c["bottom"]) / 2) for c in visible
+              if top <= (c["top"] + c["bottom"]) / 2 <= bottom and not x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+              and not glyphs.inside([c], others) and not c["text"].isspace()}
+    lines = {round((c["top"] + c["bottom"]) / 2) for c in glyphs.inside(visible, [bbox])}
+    return bool(lines) and len(beside & lines) >= 0.5 * len(lines)
 
 
 def _small_print_tables(page, visible: list[dict]) -> list[dict]:

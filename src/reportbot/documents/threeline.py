@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 
 from ..tuning import PADDED_SHARE, RULE_ALIGN, RULE_MIN_WIDTH, RULE_THICKNESS
-from .layout import Row, figure_label, group_row, is_number, join_text, overlap, physical_lines
+from .headers import group_row, headings
+from .layout import Row, figure_label, is_number, join_text, overlap, physical_lines
 from .tables import parse_cell
 
 
@@ -224,21 +225,22 @@ def _punctuation_folded(lines: list[Row]) -> list[Row]:
     return out
 
 
-def _header(lines: list[Row], cols: list[list[float]]) -> list[list[str]]:
+def _header(lines: list[Row], cols: list[list[float]], more_below: bool = False) -> list[list[str]]:
     """A header band's lines as header rows, each column's words joined (提出 / 时间 → 提出时间).
     A line above others of labels centred over groups of columns is a row of its own
-    (``layout.group_row``) — never cut by column into the labels below it."""
+    (``layout.group_row``) — never cut by column into the labels below it. ``more_below``: the
+    headings under the last line are read with the body (below a frame's first rule)."""
     groups: list[list[str]] = []
     out = [""] * len(cols)
     for k, line in enumerate(lines):
-        row = group_row(_pieces(line), cols) if k < len(lines) - 1 else None
+        row = group_row(_pieces(line), cols) if k < len(lines) - 1 or more_below else None
         if row is not None:
             groups.append(row)
             continue
         for j, (text, _) in enumerate(_cells(line, cols)):
             if text:
                 out[j] = join_text(out[j], text) if out[j] else text
-    return [*groups, out]
+    return [*groups, out] if any(out) or not groups else groups
 
 
 def _header_above(chars: list[dict], x0: float, x1: float, top: float, height: float) -> Row | None:
@@ -293,7 +295,8 @@ def rows_in_frame(chars: list[dict], bbox: tuple[float, float, float, float], he
         return None
     rows = _centred_labels(_grid(lines, cols), _label_blocks(lines, cols[0]))
     if head:
-        rows[0:0] = _header(head, cols)
+        headings_below = headings(rows[0]) if rows else False
+        rows[0:0] = _header(head, cols, more_below=headings_below)
     keep = [j for j in range(len(cols)) if any(r[j] for r in rows)]
     if len(keep) < 2:
         return None
@@ -392,7 +395,8 @@ def tables_from(found: list[Rule], chars: list[dict], height: float):
                 continue
             rows = _grid(body, cols)
             if header_lines:
-                heads = _header(header_lines, cols)
+                headings_below = headings(rows[0]) if rows else False
+                heads = _header(header_lines, cols, more_below=headings_below)
                 if sum(1 for c in heads[-1] if c) < 2:  # a caption between two tables, not a header
                     continue
                 rows[0:0] = heads

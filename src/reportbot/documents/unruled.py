@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import reduce
 
 from ..tuning import LAYOUT_APART, LAYOUT_TABLE_MIN_ROWS
-from .layout import TOC_RE, Line, Row, Segment, Table, finest, group_row, is_number, join_text, overlap
+from .headers import group_row, headings
+from .layout import TOC_RE, Line, Row, Segment, Table, finest, is_number, join_text, overlap
 
 
 def _tabular(row: Row) -> bool:
@@ -109,7 +110,11 @@ def _tables(rows: list[Row], header_rows: int) -> list[Table]:
                 cols.sort()
     k = len(cols)
     grid = [_assign(r, cols) for r in rows]
-    for h in range(header_rows - 1):  # labels over groups of columns (Reversal原始值 | …市值中性化)
+    # labels over groups of columns (Reversal原始值 | …市值中性化), over a header row — the last
+    # header row too when the run's first row heads columns with periods (2026/3), which read
+    # as figures
+    over = header_rows if header_rows < len(grid) and headings(grid[header_rows]) else header_rows - 1
+    for h in range(over):
         if (row := group_row(rows[h].segments, cols)) is not None:
             grid[h] = row
     # a column of labels after a column of numbers starts a second table beside the first
