@@ -103,8 +103,7 @@ def _heads(noun: str, header: str) -> bool:
 def _cell_answers(header: str, value: str, query: Query) -> bool:
     """The cell under the column asked answers when it holds a value: a security code under
     代码 is the identifier asked ("股票代码是多少"), so is an address under 邮箱; a figure must be
-    an amount (of money, with
-    the header's unit, when money is asked)."""
+    an amount (of money, with the header's unit, when money is asked)."""
     cell = parse_cell(value, header)
     if cell.missing:
         return False

@@ -27,6 +27,7 @@ LEGAL_SECTION_RE = re.compile(r"免责|声明|承诺|信息披露|版权|评级�
                                r"certification|copyright", re.I)
 LEGAL_RE = re.compile(r"免责|声明|承诺|披露|版权|评级|disclaim|disclosure|certification|copyright", re.I)
 
+
 def with_its_unit(word: str, query: Query) -> str:
     """A number named with the unit the question writes after it (12 → 12个月)."""
     if not word.isdigit():

@@ -25,9 +25,8 @@ def group_row(labels: list[Segment], cols: list[list[float]]) -> list[str] | Non
     first column of its group, for the header paths to carry on to the rest. The groups are the
     runs of columns side by side, one a label, whose middles stand nearest the labels' middles
     (least squares), the last running to the last column; columns before the first group are
-    the row labels' own (行业). None unless
-    there are two or more labels, no more than half as many as the columns, no figure, and a
-    group of two or more columns."""
+    the row labels' own (行业). None unless there are two or more labels, no more than half as
+    many as the columns, no figure, and a group of two or more columns."""
     k, n = len(labels), len(cols)
     if k < 2 or 2 * k > n or any(s.numeric for s in labels):
         return None
