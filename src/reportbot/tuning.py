@@ -119,6 +119,11 @@ LAYOUT_MIN_FONT = 5.5  # text smaller than this (pt) is hidden: tracking strings
 SMALL_PRINT_FLOOR = 4.0  # … except where it forms a data table: a real 金工 report sets whole
 # tables in 4.7–5.4 pt; below this nothing seen was meant to be read (tracking strings 1–3 pt,
 # chart hatching 2–3.7 pt); chart ticks between the two are no data table and stay out
+# a framed table this many rows long or shorter (a header of two lines and a row: a real macro
+# weekly's heat table) goes on with the rows right under it; a longer one is whole — merging
+# any table with the rows under it joined a scan's two valuation tables (dev_wording on the
+# two-column scan 0.600 → 0.512)
+FRAMED_HEAD_ROWS = 3
 LAYOUT_APART = 4.0  # segments of a line this many font sizes apart are separate items (a cover's
 # date and its report kind), not words of one sentence
 LAYOUT_CELL_CHARS = 100  # a ruled cell longer than this frames a paragraph or a whole table (the

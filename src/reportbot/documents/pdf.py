@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
-from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE
+from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE, FRAMED_HEAD_ROWS
 from . import headings, layout, ocr, reading
 
 # A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
@@ -245,10 +245,12 @@ def _merge_continued_tables(pages: list[tuple[int, list]]) -> None:
 
 
 def _rows_under(a: layout.Table, b: layout.Table) -> bool:
-    """``b`` is more rows of ``a``: headed by no header of its own (its first row holds figures),
-    as wide, and right under it (within two of a's rows) — a table whose header and first row a
-    frame holds and the rest do not."""
-    if not b.rows[0] or not any(layout.is_number(c) for c in b.rows[0][1:] if c):
+    """``b`` is more rows of ``a``: ``a`` is a header and a row or so (what a frame held), ``b`` is
+    headed by no header of its own (its first row holds figures), as wide, and right under it
+    (within two of a's rows). A table of many rows is whole: the rows under it are another's (a
+    scan's next table whose header OCR missed)."""
+    if len(a.rows) > FRAMED_HEAD_ROWS or not b.rows[0] \
+            or not any(layout.is_number(c) for c in b.rows[0][1:] if c):
         return False
     pitch = (a.bottom - a.top) / max(len(a.rows), 1)
     width = min(a.x1, b.x1) - max(a.x0, b.x0)
