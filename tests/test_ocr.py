@@ -68,3 +68,25 @@ def test_a_scanned_fact_and_table_cell_are_answered_with_their_page(scanned):
     answer = bot.ask("松塔电力2024E的盈利预测是多少？")
     assert answer.found and "0.97" in answer.text.split("\n")[0]
     assert not bot.ask("黑石电力2024E的盈利预测是多少？").found
+
+
+def _boxes(spans):
+    return [[[x0, 0], [x1, 0], [x1, 20], [x0, 20]] for x0, x1 in spans]
+
+
+def test_a_line_run_across_a_gutter_is_cut_there_and_nowhere_else():
+    from reportbot.documents.ocr import _placed
+    from reportbot.tuning import OCR_SCALE
+
+    s = OCR_SCALE
+    # 左栏文字 | a 50 px gutter | 右栏: RapidOCR returned one line; its characters' own boxes show the gap
+    text = "左栏文字右栏"
+    spans = [(0, 10 * s), (10 * s, 20 * s), (20 * s, 30 * s), (30 * s, 40 * s), (90 * s, 100 * s), (100 * s, 110 * s)]
+    placed = _placed(text, 0, 110, [_boxes(spans), list(text), [1.0] * len(text)])
+    assert [round(x0) for _, x0, _ in placed] == [0, 10, 20, 30, 90, 100]
+    # a figure whose digits' boxes stand a little apart (2 1 5.2) stays evenly set, one piece
+    text = "215.2亿"
+    spans = [(0, 6 * s), (9 * s, 15 * s), (18 * s, 24 * s), (25 * s, 27 * s), (28 * s, 34 * s), (36 * s, 46 * s)]
+    placed = _placed(text, 0, 46, [_boxes(spans), list(text), [1.0] * len(text)])
+    widths = {round(x1 - x0, 3) for _, x0, x1 in placed}
+    assert len(widths) == 1 and placed[0][1] == 0 and round(placed[-1][2]) == 46

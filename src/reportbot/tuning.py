@@ -149,6 +149,9 @@ OCR_SCALE = 1.5  # a page is rendered at 108 dpi for OCR. On the printed report 
 OCR_TABLE_MIN_WIDTH = 0.2  # rulings spanning this share of a scanned page's width frame a table
 # (the printed report's tables span 0.8; a heading's underline is one rule, no grid)
 OCR_MIN_SCORE = 0.5  # RapidOCR's confidence below which a box is noise (chart strokes, stamps)
+OCR_GUTTER = 2.0  # a gap this many of a line's mean character widths between two characters'
+# own boxes is a column gutter the detector ran the line across (50 px in the two-column scan);
+# placing every character by its own box instead opened gaps inside numbers (21 5.2)
 
 # A page is a table of contents / list of figures when at least CONTENTS_MIN_ENTRIES of its
 # lines are entries (图表N：…) and entries with leaders make CONTENTS_SHARE of them. Chosen on

@@ -11,7 +11,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from ..tuning import OCR_MIN_SCORE, OCR_SCALE, OCR_TABLE_MIN_WIDTH
+from ..tuning import OCR_GUTTER, OCR_MIN_SCORE, OCR_SCALE, OCR_TABLE_MIN_WIDTH
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,29 @@ class OcrPage:
     rules: list[tuple[float, float, float]] = field(default_factory=list)  # (x0, x1, y) of each rule across
 
 
+def _even(text: str, x0: float, x1: float) -> list[tuple[str, float, float]]:
+    width = (x1 - x0) / max(len(text), 1)
+    return [(ch, x0 + i * width, x0 + (i + 1) * width) for i, ch in enumerate(text)]
+
+
+def _placed(text: str, x0: float, x1: float, boxes: list) -> list[tuple[str, float, float]]:
+    """(character, x0, x1) of a recognised line, evenly across its box — or across each piece of
+    it, where the boxes the recogniser gives each character show a gap wider than OCR_GUTTER
+    characters (a line the detector ran across two columns' gutter). Within a piece the boxes
+    are no guide: placed by them, numbers and words open gaps (21 5.2)."""
+    word_boxes, contents = (boxes[0], boxes[1]) if len(boxes) >= 2 else ([], [])
+    if not (word_boxes and len(word_boxes) == len(contents) == len(text) and "".join(contents) == text):
+        return _even(text.strip(), x0, x1)
+    spans = [(min(p[0] for p in pts) / OCR_SCALE, max(p[0] for p in pts) / OCR_SCALE) for pts in word_boxes]
+    width = (x1 - x0) / len(text)
+    out, start = [], 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or spans[i][0] - spans[i - 1][1] > OCR_GUTTER * width:
+            out.extend(_even(text[start:i], spans[start][0], spans[i - 1][1]))
+            start = i
+    return out
+
+
 def read_page(data: bytes, page_index: int) -> OcrPage:
     """What OCR reads on page ``page_index`` (0-based) of the PDF ``data``: the characters as
     pdfplumber-like dicts (text, x0, x1, top, bottom, size, upright, fontname) in points, and
@@ -63,20 +86,20 @@ def read_page(data: bytes, page_index: int) -> OcrPage:
         image = pdf[page_index].render(scale=OCR_SCALE).to_pil().convert("RGB")
     finally:
         pdf.close()
-    found, _ = _ocr()(np.asarray(image))
+    # each character's own box too (return_word_box): where a line the detector ran across two
+    # columns' gutter has a gap, it is cut there
+    found, _ = _ocr()(np.asarray(image), return_word_box=True)
     chars: list[dict] = []
-    for box, text, score in found or []:
-        text = (text or "").strip()
-        if not text or float(score) < OCR_MIN_SCORE:
+    for box, text, score, *boxes in found or []:
+        if not (text or "").strip() or float(score) < OCR_MIN_SCORE:
             continue
         xs, ys = [p[0] / OCR_SCALE for p in box], [p[1] / OCR_SCALE for p in box]
         x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
         size = (bottom - top) * GLYPH_SHARE
-        width = (x1 - x0) / len(text)
-        for i, ch in enumerate(text):
-            chars.append({"text": ch, "x0": x0 + i * width, "x1": x0 + (i + 1) * width,
-                          "top": top, "bottom": bottom, "size": size, "upright": True,
-                          "fontname": "OCR", "non_stroking_color": (0,)})
+        for ch, cx0, cx1 in _placed(text, x0, x1, boxes):
+            if not ch.isspace():
+                chars.append({"text": ch, "x0": cx0, "x1": cx1, "top": top, "bottom": bottom, "size": size,
+                              "upright": True, "fontname": "OCR", "non_stroking_color": (0,)})
     page = OcrPage()
     grids, page.rules = _grids(np.asarray(image.convert("L")))
     for x0, top, x1, bottom, xs, ys, ruled in grids:
