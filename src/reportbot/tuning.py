@@ -150,8 +150,9 @@ OCR_TABLE_MIN_WIDTH = 0.2  # rulings spanning this share of a scanned page's wid
 # (the printed report's tables span 0.8; a heading's underline is one rule, no grid)
 OCR_MIN_SCORE = 0.5  # RapidOCR's confidence below which a box is noise (chart strokes, stamps)
 OCR_GUTTER = 2.0  # a gap this many of a line's mean character widths between two characters'
-# own boxes is a column gutter the detector ran the line across (50 px in the two-column scan);
-# placing every character by its own box instead opened gaps inside numbers (21 5.2)
+# own boxes is a column gutter the detector ran the line across (50 px in the two-column scan:
+# its dev_wording 0.600 → 0.662, the Word scan's 0.750 → 0.762, dev unchanged); placing every
+# character by its own box instead opened gaps inside numbers (21 5.2)
 
 # A page is a table of contents / list of figures when at least CONTENTS_MIN_ENTRIES of its
 # lines are entries (图表N：…) and entries with leaders make CONTENTS_SHARE of them. Chosen on

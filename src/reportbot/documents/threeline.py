@@ -228,7 +228,7 @@ def _punctuation_folded(lines: list[Row]) -> list[Row]:
 def _header(lines: list[Row], cols: list[list[float]], more_below: bool = False) -> list[list[str]]:
     """A header band's lines as header rows, each column's words joined (提出 / 时间 → 提出时间).
     A line above others of labels centred over groups of columns is a row of its own
-    (``layout.group_row``) — never cut by column into the labels below it. ``more_below``: the
+    (``headers.group_row``) — never cut by column into the labels below it. ``more_below``: the
     headings under the last line are read with the body (below a frame's first rule)."""
     groups: list[list[str]] = []
     out = [""] * len(cols)
