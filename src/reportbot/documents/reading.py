@@ -61,8 +61,10 @@ def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     height = float(page.height)
     if read is None:
         kept = []
-        visible = glyphs.visible_chars(page)
-        visible += _small_print_tables(page, visible)
+        # one pass over the page's glyphs: those of reading size, and the small print under it
+        seen = glyphs.visible_chars(page, min_size=SMALL_PRINT_FLOOR)
+        visible = [c for c in seen if c.get("size", 0) >= LAYOUT_MIN_FONT]
+        visible += _small_print_tables(page, visible, [c for c in seen if c.get("size", 0) < LAYOUT_MIN_FONT])
         for t in page.find_tables():
             bbox, rows = t.bbox, [[_cell(normalize_text(c or "")) for c in row] for row in t.extract()]
             if not gridfit.fits(t, visible, height):  # cells the rules draw off the text's columns
@@ -108,19 +110,18 @@ def _fill_fragment(bbox, rows: list[list[str]], visible: list[dict], kept: list)
         return False
     x0, top, x1, bottom = bbox
     others = [b for b, _ in kept if b != bbox]
-    beside = {round((c["top"] + c["bottom"]) / 2) for c in visible
+    beside = {round((c["top"] + c["bottom"]) / 2) for c in glyphs.outside(visible, others)
               if top <= (c["top"] + c["bottom"]) / 2 <= bottom and not x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-              and not glyphs.inside([c], others) and not c["text"].isspace()}
+              and not c["text"].isspace()}
     lines = {round((c["top"] + c["bottom"]) / 2) for c in glyphs.inside(visible, [bbox])}
     return bool(lines) and len(beside & lines) >= 0.5 * len(lines)
 
 
-def _small_print_tables(page, visible: list[dict]) -> list[dict]:
-    """The characters below the hidden-text size that form a data table (a whole table set in
-    5 pt, or its figures beside labels in a larger font): read where they are, among the text
-    the page shows. Elsewhere small print stays hidden (tracking strings, chart ticks)."""
-    small = [c for c in glyphs.visible_chars(page, min_size=SMALL_PRINT_FLOOR)
-             if c.get("size", 0) < LAYOUT_MIN_FONT]
+def _small_print_tables(page, visible: list[dict], small: list[dict]) -> list[dict]:
+    """Those of the ``small`` characters (below the hidden-text size) that form a data table (a
+    whole table set in 5 pt, or its figures beside labels in a larger font): read where they
+    are, among the text the page shows. Elsewhere small print stays hidden (tracking strings,
+    chart ticks)."""
     if not small:
         return []
     width, height = float(page.width), float(page.height)
