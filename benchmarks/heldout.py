@@ -23,7 +23,8 @@ SETS = {"dev": "corpus", "dev_paraphrase": "corpus", "dev_wording": "corpus", "d
         "own_probes": "corpus", "own_probes2": "corpus", "own_probes3": "corpus",
         "own_probes4": "corpus", "own_probes5": "corpus", "own_probes6": "corpus",
         "own_probes7": "corpus", "own_real": "real", "own_real2": "real",
-        "own_probes8": "corpus", "own_real3": "real", "own_probes9": "corpus", "own_real4": "real"}
+        "own_probes8": "corpus", "own_real3": "real", "own_probes9": "corpus", "own_real4": "real",
+        "own_probes10": "corpus", "own_real5": "real"}
 # questions we wrote ourselves, of the kinds the held-out thirds showed wrong (near-miss
 # unanswerables, English, "X有多少"), while building stop 26: built on, all of them
 # own_probes2: written at the start of stop 28, before any change, of the kinds issue 19 lists
@@ -62,7 +63,12 @@ OWN = {"own_probes": ROOT / "benchmarks" / "own" / "bundled_probes.jsonl",
        # words over the bundled report; the 东方 industry tables and the 申万 weekly text, near
        # misses) and measured once before building
        "own_probes9": ROOT / "benchmarks" / "own" / "bundled_probes9.jsonl",
-       "own_real4": ROOT / "benchmarks" / "own" / "real_probes4.jsonl"}
+       "own_real4": ROOT / "benchmarks" / "own" / "real_probes4.jsonl",
+       # own_probes10 and own_real5: written at the start of stop 34 before any change (users'
+       # words over the bundled report; the 华金 summary tables, the 招商 rotation and stock-pick
+       # tables, the 申万 oil-shock text, near misses) and measured once before building
+       "own_probes10": ROOT / "benchmarks" / "own" / "bundled_probes10.jsonl",
+       "own_real5": ROOT / "benchmarks" / "own" / "real_probes5.jsonl"}
 
 
 def main() -> int:

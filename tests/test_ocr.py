@@ -90,3 +90,51 @@ def test_a_line_run_across_a_gutter_is_cut_there_and_nowhere_else():
     placed = _placed(text, 0, 46, [_boxes(spans), list(text), [1.0] * len(text)])
     widths = {round(x1 - x0, 3) for _, x0, x1 in placed}
     assert len(widths) == 1 and placed[0][1] == 0 and round(placed[-1][2]) == 46
+
+
+def test_a_timeline_cell_a_character_apart_is_cut_but_never_inside_a_figure():
+    from reportbot.documents.ocr import _placed
+    from reportbot.tuning import OCR_SCALE
+
+    s = OCR_SCALE
+    # "4.11阿里巴巴": a time and a company one character apart in a narrow table; the figure's
+    # own boxes stand apart too (4. | 11), and stay one piece
+    text = "4.11阿里巴巴"
+    spans = [(0, 5 * s), (5 * s, 7 * s), (19 * s, 24 * s), (24 * s, 29 * s),
+             (42 * s, 52 * s), (52 * s, 62 * s), (62 * s, 72 * s), (72 * s, 82 * s)]
+    placed = _placed(text, 0, 82, [_boxes(spans), list(text), [1.0] * len(text)])
+    starts = [round(x0) for _, x0, _ in placed]
+    assert starts[4] == 42  # 阿 starts where its box does: the gap before it is a cell's edge
+    widths = {round(x1 - x0, 3) for _, x0, x1 in placed[:4]}
+    assert len(widths) == 1 and round(placed[3][2]) == 29  # 4.11 set evenly, one piece
+
+
+def test_a_scanned_timeline_keeps_its_columns_where_a_few_rows_run_together():
+    from reportbot.documents.columns import band_columns, band_rows
+    from reportbot.documents.layout import physical_lines
+
+    def line(top, *cells):  # (text, x0, x1) boxes of one OCR'd line, each set evenly
+        chars = []
+        for text, x0, x1 in cells:
+            step = (x1 - x0) / len(text)
+            chars += [{"text": ch, "x0": x0 + step * k, "x1": x0 + step * (k + 1), "top": top, "bottom": top + 7,
+                       "size": 7.0, "upright": True, "fontname": "ocr"} for k, ch in enumerate(text)]
+        return chars
+    # the scanned two-column print's timeline, as RapidOCR boxed it: time | company one
+    # character apart, and two rows whose time and company came back as one box
+    rows = [("4.8", "华为", "盘古大模型"), ("4.10", "商汤科技", "日日新大模型"), ("4.11", "阿里巴巴", "通义千问"),
+            ("5.6", "科大讯飞", "讯飞预训练大模型"), ("5.23", "微软", "新Windows"), ("6月", "苹果", "MR设备"),
+            ("4.17", "昆仑万维", "天工大模型"), ("9月", "字节跳动", "语言和图像的大模型")]
+    chars = []
+    for k, (time, company, model) in enumerate(rows):
+        top = 100 + 13 * k + (1.5 if k % 2 else 0)  # OCR'd tops wander
+        company_end, model_box = 23 + 7.5 * len(company), (model, 100, 100 + 7.5 * len(model))
+        if time in ("4.11", "6月"):
+            chars += line(top, (time + company, 0, company_end), model_box)
+        else:
+            chars += line(top, (time, 0, 3.5 * len(time)), (company, 23, company_end), model_box)
+    body = physical_lines(chars, 842)
+    assert len(band_columns([], body, [], 0, 200)) == 2  # a text layer's rule: gutters through every row
+    cols = band_columns([], body, [], 0, 200, read=True)
+    assert len(cols) == 3
+    assert [r[:2] for r in band_rows(body, cols, read=True)] == [list(r[:2]) for r in rows]

@@ -116,3 +116,13 @@ def test_a_table_is_found_by_the_source_its_note_names(tmp_path_factory):
     # the noun right after the count word (几次FOMC会议) is what is counted
     answer = bot.ask("CME利率概率那张表一共列了几次FOMC会议？")
     assert answer.found and "共7个" in answer.text
+
+
+def test_a_repeated_time_is_no_label_to_qualify():
+    # 5月 stands twice under 时间 (腾讯 and Google): each row keeps its own time, unlike a
+    # 同比增长 said under each measure, which is named with the label above it
+    rows = rows_of(chunks_of_report(), "大模型时间表")
+    may = [dict(r.cells)["时间"] for r in rows if dict(r.cells).get("公司") in ("腾讯", "Google")]
+    assert may == ["5月", "5月"]
+    xunfei = next(r for r in rows if dict(r.cells).get("公司") == "科大讯飞")
+    assert dict(xunfei.cells)["时间"] == "5.6"

@@ -144,3 +144,13 @@ def test_cover_facts_are_listed(tmp_path):
     assert report.rating.startswith("买入") and "维持" in report.rating
     assert report.target_price == "60元"
     assert report.analysts == ["张三"]
+
+
+def test_a_cover_without_a_written_date_is_dated_by_its_latest_date_in_figures():
+    from reportbot.documents.cover import cover_facts
+
+    # the report's date beside the title, then the related reports it lists (older)
+    cover = "金融工程研究\n2023.2.15\n相关研究\n《…系列研究之七》2022.10.24\n《…系列研究之八》2022.12.13"
+    assert cover_facts(cover).date == "2023-02-15"
+    # a date written out wins over any in figures (a quoted price's 2016-03-11)
+    assert cover_facts("2016年04月20日\n收盘价（2016-03-11）45.00元").date == "2016-04-20"

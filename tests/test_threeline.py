@@ -169,3 +169,42 @@ def test_a_growth_row_is_named_by_the_row_above_it(tmp_path):
     rows = [c for c in chunks if c.kind == "row"]
     growth = [c.row for c in rows if "同比增长" in c.row]
     assert growth == ["营业收入(百万元) 同比增长(%)", "归属母公司股东的净利润(百万元) 同比增长(%)"]
+
+
+def _stacked_html() -> str:
+    """Two three-line tables of one width, one above the other, with a source line, prose and
+    a chart's labels between them (nothing ruled there, so the two tables' rules are one stack)."""
+    css = CSS.replace(".cols { column-count: 2; column-gap: 8mm; }", "")
+    first = [("年化收益率", "14.83%", "5.51%", "10.29%"), ("最大回撤", "68.91%", "66.83%", "63.03%"),
+             ("周均换手率", "11%", "--", "--")]
+    second = [("年化收益率", "16.63%", "10.89%", "13.00%"), ("最大回撤", "69.55%", "74.51%", "70.35%"),
+              ("胜率", "51.58%", "--", "--")]
+
+    def ruled(rows) -> str:
+        body = "".join(f"<tr><td>{n}</td><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for n, a, b, c in rows)
+        return ("<table><thead><tr><th>业绩指标</th><th>多头</th><th>空头</th><th>基准</th></tr></thead>"
+                f"<tbody>{body}</tbody></table>")
+    # two charts side by side: their axis ticks, short pieces far apart on each line
+    gap = "&emsp;" * 12
+    chart = "".join(f"<p>{v}{gap}{v / 10:.1f}{gap}{v}{gap}{v / 10:.1f}</p>" for v in (30, 25, 20, 15, 10, 5, 0))
+    return (f"<html><head><meta charset='utf-8'><style>{css}</style></head><body>"
+            f"<p>表18：选股策略业绩统计：创业板指</p>{ruled(first)}<p>资料来源：Wind，测试证券</p>"
+            f"<p>{PARA}多头策略年化收益超16%，换手率相对较低。</p>"
+            f"<p>图39 选股策略：中证红利（多头）{gap}图40 选股策略：中证红利（多空）</p>"
+            f"<p>相对净值&emsp;多头&emsp;基准{gap}相对净值&emsp;多头&emsp;空头</p>{chart}"
+            f"<p>资料来源：Wind，测试证券</p><p>表19：选股策略业绩统计：中证红利</p>{ruled(second)}"
+            "</body></html>")
+
+
+def test_a_source_line_ends_the_table_above_it(browser, tmp_path):
+    # between two tables of one width: the source line, the prose and the chart under it are
+    # no rows of either, and 周均换手率 stays the first table's last row
+    path = chromium_pdf(browser, _stacked_html(), tmp_path / "选股.pdf")
+    tables = [t for _, t in _tables(path)]
+    assert not [t.rows for t in tables if any("资料来源" in c or "策略" in c for r in t.rows for c in r)]
+    measured = [t for t in tables if t.rows[0][0] == "业绩指标"]
+    assert [t.rows[-1][0] for t in measured] == ["周均换手率", "胜率"]
+    assert all(len(t.rows) == 4 for t in measured)
+    text = read_pdf(path.read_bytes()).pages[0][1]
+    assert "多头策略年化收益超16%" in text
+    assert "表19：选股策略业绩统计：中证红利" in text or "选股策略业绩统计：中证红利" in text

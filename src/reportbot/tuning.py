@@ -146,13 +146,30 @@ STREAM_PIECE_CHARS = 6  # characters of an answer per streamed event (page and R
 OCR_SCALE = 1.5  # a page is rendered at 108 dpi for OCR. On the printed report scanned at 150 dpi
 # (pages 3, 6, 9, 13; character-pair recall against its text layer): 1.0 → 0.78–0.98 at 5.5 s a
 # page, 1.5 → 0.78–0.985 at 5.6 s, 2.0 → 0.78–0.985 at 8.5 s (2 busy cores)
+# a sentence ending at a full line's end goes on below when the page indents its paragraphs'
+# first lines (the 申万 weekly: 第一次石油危机中…消失。 | 禁运前油价约2.9美元/桶, one paragraph)
+# and the next line is not indented; a line this many characters short of the edge is full
+# (a full line ending in 。 stood 0.5 characters past the page's usual line end there; read
+# over the six real PDFs and the print PDF, the joins changed only paragraphs cut at a line end)
+FULL_LINE_SLACK = 1.5
+PARAGRAPH_INDENT = (1.5, 3.0)  # a first line's indent, in characters: 2 in Chinese typesetting
 OCR_TABLE_MIN_WIDTH = 0.2  # rulings spanning this share of a scanned page's width frame a table
 # (the printed report's tables span 0.8; a heading's underline is one rule, no grid)
+# a scanned three-line table's columns: the gutters through all but this share of its rows,
+# with this many rows or more (OCR boxes 6月苹果 as one where a timeline's gap is one character:
+# 3 of its 14 rows; with the pitch below, the two-column scan's dev 0.688 → 0.812 at stop 34)
+OCR_MERGED_ROWS = 0.25
+OCR_MERGED_MIN_ROWS = 6
+# OCR'd lines' tops wander (12–15 pt pitches in the scan's timeline at 9 pt): a padded row gap
+# must be this many font sizes over the tightest pitch (0.15 on a text layer)
+OCR_PITCH_JITTER = 0.4
 OCR_MIN_SCORE = 0.5  # RapidOCR's confidence below which a box is noise (chart strokes, stamps)
-OCR_GUTTER = 2.0  # a gap this many of a line's mean character widths between two characters'
-# own boxes is a column gutter the detector ran the line across (50 px in the two-column scan:
-# its dev_wording 0.600 → 0.662, the Word scan's 0.750 → 0.762, dev unchanged); placing every
-# character by its own box instead opened gaps inside numbers (21 5.2)
+OCR_GUTTER = 1.0  # a gap this many of a line's mean character widths between two characters'
+# own boxes is a column gutter the detector ran the line across, never inside a figure (4.11);
+# 2.0 first (stop 33: the gutter between two page columns, 50 px), 1.0 at stop 34 for a
+# timeline's cells one character apart (时间 | 公司): the two-column scan's dev 0.688 → 0.812,
+# dev_wording 0.750 → 0.787, the Word scan unchanged; body text's own gaps: 99% under 0.72.
+# Placing every character by its own box instead opened gaps inside numbers (21 5.2)
 
 # A page is a table of contents / list of figures when at least CONTENTS_MIN_ENTRIES of its
 # lines are entries (图表N：…) and entries with leaders make CONTENTS_SHARE of them. Chosen on

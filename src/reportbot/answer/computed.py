@@ -265,6 +265,8 @@ def _count(p: Plan, cite: _Cites):
         if label is None:
             return None  # no table has the column the condition is on: not a computed answer
         cond = _condition(p.test, label) + "的"
+    elif not rows:
+        return None  # nothing of the table's was asked about (a row named that holds no entries)
     else:
         cond = ""
     shown = "、".join(f"{r.label}{cite(r)}" for r in rows)

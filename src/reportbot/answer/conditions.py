@@ -53,6 +53,12 @@ def _number(text: str | None, mag: str | None) -> float:
     return float(text) * _MAGNITUDE.get(mag or "", 1.0)
 
 
+def states_condition(text: str) -> bool:
+    """Whether the question states a condition on a column (a threshold, a range, a sign)."""
+    return bool(_FILTER_RE.search(text) or _RANGE_RE.search(text) or _POINTED_RE.search(text)
+                or SIGN_RE.search(text))
+
+
 def filter_test(p: Plan, text: str, with_column) -> bool:
     """Find a filter condition in the question and the column it applies to. A threshold
     with a magnitude (200亿) is compared in absolute terms, so a column in 亿元 is scaled."""

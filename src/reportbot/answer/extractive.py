@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..documents.tables import parse_cell
 from ..index.records import StoredChunk
 from ..index.retrieval import Retriever, Unit, section_title
 from ..language.contrast import contrasting_word, modified_otherwise
@@ -31,13 +30,12 @@ from ..tuning import (
     MERIT_SEMANTIC,
     MIN_COVERAGE,
     MIN_SEMANTIC,
-    ROW_NAME_CHARS,
     SOFT_MISSING_COST,
     TIE_MARGIN,
 )
 from .amounts import figures_of_other_years, gives_amount
 from .outline import OVERVIEW_RE, asks_structure, overview_answer
-from .passages import citation, enumerated_count, list_after, with_antecedent
+from .passages import citation, enumerated_count, list_after, row_text, with_antecedent
 from .query import COMPARE_RE, Query
 from .refusals import LEGAL_RE, LEGAL_SECTION_RE, NOT_FOUND, NOT_FOUND_EN, OTHER_KIND, not_found_text
 from .textsum import sum_line
@@ -254,6 +252,11 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     scored = score_units(retriever, query, chunks, weighted, similarity, vector)
     ok = [s for s in scored if not s.blocked and s.coverage >= MIN_COVERAGE
           and s.semantic >= MIN_SEMANTIC and not _already_shown(s.unit, query.shown)]
+    # a passage that has the question's year and nothing else of what it asks ("2021年游戏版号
+    # 一共发了多少个" → a 2021 sentence about CLIP) answers nothing of it
+    content = [t.text for t, _ in weighted if t.role != "period" and not t.soft]
+    if content:
+        ok = [s for s in ok if any(t not in s.missing for t in content)]
     if not ok:
         return [], scored
     ok = _exact_rows(query, ok)
@@ -305,48 +308,6 @@ def select(retriever: Retriever, query: Query, chunks: list[StoredChunk],
     return chosen, scored
 
 
-def _row_text(unit: Unit, weighted: list[tuple[Term, float]]) -> str:
-    """A table row with the cell the question asks about first."""
-    cells = [(h, v) for h, v in unit.chunk.cells if v]
-    if not cells:
-        return unit.text
-    best, best_score = None, 0.0
-    for i, (header, value) in enumerate(cells):
-        h = normalize(header)
-        v = normalize(value)
-        score = sum(w for t, w in weighted
-                    if any(contains(f, h) and not contains(f, v) for f in t.forms))
-        if score > best_score:
-            best, best_score = i, score
-    if best is None:
-        return unit.text
-    header, value = cells[best]
-    # the fact first, then only the cells that support it: those holding the question's words
-    # (接入…文心一言) and those saying whose fact it is (code, name); the row's other figures
-    # are in its citation, not in the answer
-    row = normalize(unit.chunk.row)
-    # years asked as a span ("2014到2018E这几年") ask every year between
-    years = [int(t.text) for t, _ in weighted if t.role == "period" and re.fullmatch(r"(?:19|20)\d{2}", t.text)]
-    span = range(min(years), max(years) + 1) if len(years) >= 2 else range(0)
-
-    def supports(h: str, v: str) -> bool:
-        nv, nh = normalize(v), normalize(h)
-        if any(contains(f, nv) or contains(f, nh) for t, _ in weighted for f in t.forms):
-            return True  # a cell the question names, by its value or its column (日频 of 日频策略)
-        if any(int(y) in span for y in re.findall(r"(?:19|20)\d{2}", h)):
-            return True
-        return parse_cell(v, h).kind in ("code", "text") and len(v) <= ROW_NAME_CHARS and not contains(row, nv)
-
-    shown = [j for j, (h, v) in enumerate(cells) if j != best and supports(h, v)]
-    # whose fact it is, first ("PE(X) 2018E：17.8"), unless a cell shown already says it
-    names = [n for n in unit.chunk.row.split(" · ") if n]
-    name = names[-1] if names else ""
-    said = any(contains(normalize(name), normalize(cells[j][1])) for j in [best, *shown]) if name else True
-    rest = "；".join(f"{cells[j][0]}：{cells[j][1]}" for j in shown)
-    fact = f"{header}：{value}" if said else f"{name} {header}：{value}"
-    return f"{fact}（{rest}）" if rest else fact
-
-
 def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChunk],
                       similarity: dict[str, float] | None = None, vector=None) -> Answer:
     asked = query.asked
@@ -372,7 +333,7 @@ def extractive_answer(retriever: Retriever, query: Query, chunks: list[StoredChu
         n = numbers.setdefault(cid, len(numbers) + 1)
         if s.unit.chunk.kind == "row":
             quotes.setdefault(cid, []).append(s.unit.text)
-            text = _row_text(s.unit, weighted)
+            text = row_text(s.unit, weighted)
         else:
             text = with_antecedent(s.unit)
             quotes.setdefault(cid, []).append(text)

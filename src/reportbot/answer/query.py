@@ -156,7 +156,7 @@ def _read(retriever: Retriever, asked: str) -> Query:
 def _read_as_typed(retriever: Retriever, asked: str, read: str, question: str) -> Query:
     """``asked`` as typed, ``read`` in its reading form (what cues match), ``question`` that form
     as its words are read (averages contracted, names typed by sound corrected)."""
-    reading = read_dates(question, retriever.report_year)
+    reading = read_dates(question, retriever.report_year, retriever.stats.written_alone)
     # month-day dates become one term each (4月13日 ~ 4.13), not loose numbers
     terms = retriever.tokenizer.terms(_MONTH_DAY_RE.sub(" ", reading.text))
     for month, day in reading.dates:

@@ -17,9 +17,9 @@ from ..documents.tables import Table
 from ..index.tablesearch import TableSearch
 from ..language.terms import Term, contains, normalize
 from ..tuning import NAME_CELL_CHARS
-from .conditions import MISSING_RE, SIGN_RE, filter_test
+from .conditions import MISSING_RE, SIGN_RE, filter_test, states_condition
 from .query import COMPARE_RE, Query
-from .tablepick import IMPLIED, best_column, column_scores, covers, pick_tables, restrict_rows
+from .tablepick import IMPLIED, best_column, column_scores, covers, equally_asked, pick_tables, restrict_rows
 
 # "几个亿" is no count (an amount in 亿), nor 那几家, 这几个, 哪几家: they point at rows or ask
 # which ones
@@ -42,6 +42,9 @@ _LIST_RE = re.compile(r"哪几只|哪几家|哪几个|哪些公司|哪些标的|
 _NUMERAL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # a loss asked by its size: the most loss is the lowest profit ("亏损最多", "最亏", "biggest loss")
 _LOSS_RE = re.compile(r"亏|\blos(?:s|ses|e|ing|t)\b", re.I)
+# a fall asked as the most (跌得最多, 降幅最大 of a signed change): the lowest change — unless
+# the column is itself of falls (跌幅), whose largest is the most
+_FALL_RE = re.compile(r"跌|降|下滑|回落|减少|萎缩|\b(?:fall|fell|drop|decline)", re.I)
 # …unless the question is of a valuation multiple, whose sign a loss turns (亏损公司的PE)
 _OF_MULTIPLE_RE = re.compile(r"(?<![a-z])pe(?![a-z])|p/e|市盈率|估值", re.I)
 # valuation multiples: a negative one means a loss, not a cheap stock
@@ -84,6 +87,11 @@ def _asks_loss(text: str) -> bool:
     return bool(_LOSS_RE.search(text)) and not _OF_MULTIPLE_RE.search(text)
 
 
+def _asks_fall(text: str, p: Plan) -> bool:
+    return bool(_FALL_RE.search(text)) and not any(
+        _FALL_RE.search(t.labels[c]) for t in p.tables if (c := p.column.get(t.id)) is not None)
+
+
 def _flip(direction: str) -> str:
     return "low" if direction == "high" else "high"
 
@@ -116,6 +124,10 @@ def plan(search: TableSearch, query: Query, known=lambda term: True, about=lambd
         return None
     if not covers(search, picked, query, known, about):
         return None  # the question is about more than these tables hold
+    if len(picked) == 1 and restrict_rows(search, picked[0], query.terms) is None \
+            and (states_condition(query.text) or _SUPER_HIGH_RE.search(query.text)
+                 or _SUPER_LOW_RE.search(query.text)):
+        picked = equally_asked(search, query, picked)  # no row and no one table named: all alike
     chosen = [tables[i] for i in picked]
     rows: dict[str, list[int]] = {}
     mentioned: dict[str, list[int]] = {}
@@ -164,7 +176,7 @@ def plan(search: TableSearch, query: Query, known=lambda term: True, about=lambd
         p.op = "max" if (high and not low) or (high and low and high.start() > low.start()) else "min"
         if not high and not low:
             p.op = "max"
-        if _asks_loss(text):
+        if _asks_loss(text) or _asks_fall(text, p):
             p.op = "min" if p.op == "max" else "max"  # 亏损最多: the lowest profit
         p.direction = "high" if p.op == "max" else "low"
         p.top = _top_n(text)

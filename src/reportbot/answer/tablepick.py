@@ -76,6 +76,24 @@ def pick_tables(search: TableSearch, query: Query) -> list[int]:
     return chosen
 
 
+def equally_asked(search: TableSearch, query: Query, picked: list[int]) -> list[int]:
+    """Tables of the first picked one's kind (same headers) that the question's words find
+    exactly as well — the same words, the same score, no caption or row of their own named:
+    "2023E PE低于25倍的公司有哪些" over three valuation tables asks all three, not the first."""
+    best = picked[0]
+    found = [(t.text, search.found(t)) for t in query.terms if t.role != "period"]
+    if not found:
+        return picked
+    score = np.sum([f.points for _, f in found], axis=0)
+    own = {word for word, f in found if f.points[best] > 0}
+    plain = [t for t in query.terms if not (t.role or t.soft or t.prior)]
+    same = [i for i in np.flatnonzero(search.schema == search.schema[best]).tolist()
+            if i not in picked and np.isclose(score[i], score[best])
+            and {word for word, f in found if f.points[i] > 0} == own
+            and not _of_another_kind(search, i, plain)]
+    return picked + same
+
+
 def _of_another_kind(search: TableSearch, i: int, terms: list[Term]) -> bool:
     """"日频择时" asked, and the table's caption says （周频）: it is another of the kind
     (language/contrast.py), whatever else of the question it holds."""

@@ -53,6 +53,9 @@ _TARGET_RE = re.compile(r"目标价(?:格|位)?[:：\s]*(?:\(?[元¥￥]\)?)?\s*
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # "年月日" printed in one font and "20221024" in another come out apart
 _SPLIT_DATE_RE = re.compile(r"年\s*月\s*日\s*((?:19|20)\d{2})(\d{2})(\d{2})\b")
+# a date in figures (2023.2.15, 2022-10-24, 2024/12/09): a cover that writes none out dates
+# itself so; the related reports it lists and a backtest's end come before it, so the latest
+_FIGURE_DATE_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[./-](\d{1,2})[./-](\d{1,2})(?![\d])")
 _KINDS = ("公司点评", "公司快报", "公司深度", "公司研究", "首次覆盖", "行业深度", "行业点评", "行业周报", "行业月报",
           "行业研究", "金融工程", "宏观研究", "宏观点评", "策略研究", "策略周报", "固定收益", "债券研究",
           "晨会纪要", "专题报告", "深度报告", "点评报告")
@@ -78,14 +81,17 @@ class CoverFacts:
 
 def cover_facts(cover: str, opening: str = "") -> CoverFacts:
     """Read the cover text (the first page): the first date written out in full (a quoted
-    price's date is written 2016-03-11, a related report's in dots), the report kind, the
+    price's date is written 2016-03-11, a related report's in dots) — else the latest date in
+    figures it prints —, the report kind, the
     rating and target price, and the analysts named beside their registration numbers.
     ``opening``: the pages after it, where a cover without a date may print it (a header
     line of the first page of text)."""
     facts = CoverFacts()
     m = _DATE_RE.search(cover) or _SPLIT_DATE_RE.search(cover) or _SPLIT_DATE_RE.search(opening)
-    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
-        facts.date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    dates = [m.groups()] if m else list(_FIGURE_DATE_RE.findall(cover))
+    valid = [(int(y), int(mo), int(d)) for y, mo, d in dates if 1 <= int(mo) <= 12 and 1 <= int(d) <= 31]
+    if valid:
+        facts.date = "{:04d}-{:02d}-{:02d}".format(*max(valid))
     kinds = [(k in _GENERAL_KINDS, cover.find(k), k) for k in _KINDS if k in cover]
     facts.kind = min(kinds)[2] if kinds else ""
     if m := _RATING_RE.search(cover):

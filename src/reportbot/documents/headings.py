@@ -12,6 +12,13 @@ HEADING_SIZE = 1.18  # a short line at this multiple of the body font size is a 
 # a numbered one at this multiple (fzzq's 12 pt "1 引言" over 10.6 pt text; a numbered list
 # item is set at the body size)
 NUMBERED_HEADING_SIZE = 1.1
+# the sections every Chinese broker report carries under these names (the regulator asks for a
+# risk warning, the analysts' statement, the rating scale and the disclaimer): a line that is
+# one of them alone heads its section at any size — OCR's heights are too rough to tell a
+# body-size 免责声明 by its font (a scan read it 1.11 times the body, under HEADING_SIZE)
+_STANDARD_SECTION_RE = re.compile(r"^(?:风险提示|风险因素|主要风险|免责声明|免责条款|法律声明|重要声明|"
+                                  r"特别声明|一般声明|分析师声明|分析师承诺|证券分析师承诺|投资评级说明|"
+                                  r"评级说明|信息披露)[：:]?$")
 HEADING_LINE_GAP = 1.0  # a heading's second line starts within this many font sizes below the first
 # numbered headings: 1、 / 1. / 1.1 / 一、 / （一） / 第一章
 _NUMBERED_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[、.．\s]|[一二三四五六七八九十]{1,3}、"
@@ -63,6 +70,8 @@ def is_heading(line: Line, body_size: float, outline: Outline) -> bool:
     text = line.text
     if not body_size or len(text) > 30 or re.match(r"^第[一二三四五六七八九十\d]+部分", text):
         return False
+    if _STANDARD_SECTION_RE.match(text.strip()) and line.size >= body_size - 0.5:
+        return True
     numbered = _numbered(text)
     return line.size >= HEADING_SIZE * body_size or (numbered and line.size >= body_size - 0.2 and (
         line.bold or line.size >= NUMBERED_HEADING_SIZE * body_size or outline.continues(text)))

@@ -55,6 +55,10 @@ def _even(text: str, x0: float, x1: float) -> list[tuple[str, float, float]]:
     return [(ch, x0 + i * width, x0 + (i + 1) * width) for i, ch in enumerate(text)]
 
 
+def _in_figure(ch: str) -> bool:
+    return ch.isdigit() or ch in ".,%"
+
+
 def _placed(text: str, x0: float, x1: float, boxes: list) -> list[tuple[str, float, float]]:
     """(character, x0, x1) of a recognised line, evenly across its box — or across each piece of
     it, where the boxes the recogniser gives each character show a gap wider than OCR_GUTTER
@@ -67,7 +71,9 @@ def _placed(text: str, x0: float, x1: float, boxes: list) -> list[tuple[str, flo
     width = (x1 - x0) / len(text)
     out, start = [], 0
     for i in range(1, len(text) + 1):
-        if i == len(text) or spans[i][0] - spans[i - 1][1] > OCR_GUTTER * width:
+        # a gutter never falls inside a figure (the recogniser's boxes for 4.11 stand apart)
+        if i == len(text) or (spans[i][0] - spans[i - 1][1] > OCR_GUTTER * width
+                              and not (_in_figure(text[i - 1]) and _in_figure(text[i]))):
             out.extend(_even(text[start:i], spans[start][0], spans[i - 1][1]))
             start = i
     return out

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..language.terms import has_cjk
 from .layout import CAPTION_LABEL_RE, SOURCE_NOTE_RE
 from .loaders import Page
+from .tables import parse_cell
 
 # 16: a row-group label centred over its rows on lines of its own names each of them
 # 15: a ruled grid that does not fit its text (one box, rules off the columns) read by its
@@ -141,14 +142,16 @@ def header_paths(top: list[str], sub: list[str]) -> list[tuple[str, ...]]:
     return out
 
 
-def _qualified_repeats(body: list[list[str]]) -> list[list[str]]:
+def _qualified_repeats(body: list[list[str]], stub_header: str = "") -> list[list[str]]:
     """A row label said more than once in a table, each time under another row (同比增长(%)
-    under 营业收入, under 净利润 …), is that row's: named with the label above it."""
+    under 营业收入, under 净利润 …), is that row's: named with the label above it. A value
+    said twice (two events in 5月 under 时间, two rows of one year) is no such label."""
     counts = Counter(r[0] for r in body if r and r[0])
     out, above = [], ""
     for r in body:
         label = r[0] if r else ""
-        if label and counts[label] > 1 and above and counts[above] == 1:
+        if (label and counts[label] > 1 and above and counts[above] == 1
+                and parse_cell(label, stub_header).kind == "text"):
             r = [f"{above} {label}", *r[1:]]
         elif label:
             above = label
@@ -235,7 +238,7 @@ class _Parser:
         self.tables += 1
         table_id = f"t{self.tables}"
         caption = caption or self.heading or self.part or "表格"
-        body = _qualified_repeats(body)
+        body = _qualified_repeats(body, header[0] if header else "")
         previous: list[str] = []
         lines = ["\t".join(header)]
         kept: list[list[str]] = []

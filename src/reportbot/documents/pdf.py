@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..language.terms import has_cjk
-from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE, FRAMED_HEAD_ROWS
+from ..tuning import CONTENTS_MIN_ENTRIES, CONTENTS_SHARE, FRAMED_HEAD_ROWS, FULL_LINE_SLACK, PARAGRAPH_INDENT
 from . import headings, layout, ocr, reading
 
 # A line in the top or bottom MARGIN share of the page that recurs (digits aside) on at least
@@ -38,6 +38,7 @@ STAMP_CHARS = 12  # a line this long on most pages of a report of 3+ pages is a 
 TITLE_SIZE_SHARE = 0.8  # cover lines this near the largest size are the title (a second line set
 # a size or two smaller joins it: 16 under 18 pt; a series line at 14 under 20 pt does not)
 GARBLED_SHARE = 0.3  # a page with more unreadable glyphs than this is reported, not indexed
+_WRITTEN_DATE_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _SENTENCE_END = "。！？!?；;：:"
 _MARKS = "➤▶►■◆●◼▪•-‒–—"
 _DASH_BULLET_RE = re.compile(r"^[‒–—]\s+")  # bullets printed as dashes read as "- "
@@ -130,9 +131,9 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
         for number, page in enumerate(pages, 1):
             if check:
                 check(number)
-            blocks, body = reading.page_blocks(page)
+            blocks, body = reading.page_blocks(page, cover=number == 1)
             if _needs_ocr(blocks, page) and ocr.available():
-                blocks, body = reading.page_blocks(page, ocr.read_page(data, number - 1))
+                blocks, body = reading.page_blocks(page, ocr.read_page(data, number - 1), cover=number == 1)
                 read_by_ocr.add(number)
             contents = _contents_page(blocks)
             if contents:
@@ -159,7 +160,9 @@ def read_pdf(data: bytes, check: Callable[[int], None] | None = None) -> PdfText
                 in_margin = b.top < height * MARGIN or b.bottom > height * (1 - MARGIN)
                 key = re.sub(r"\d+", "#", b.text)
                 if (in_margin and (key in running or b.text.isdigit())) or _stamp_key(b.text) in stamps:
-                    continue
+                    # the report's date at every page's top is its date: kept on the cover
+                    if not (number == 1 and _WRITTEN_DATE_RE.match(b.text)):
+                        continue
             kept.append(b)
         text = _blocks_text(kept)
         if not text.strip():
@@ -295,9 +298,38 @@ def _wraps(line: layout.Line, right: float) -> bool:
         and line.text[-1] not in _SENTENCE_END
 
 
+def _indents(blocks: list) -> bool:
+    """Whether the page sets its paragraphs' first lines in: some line starts about two
+    characters right of where most lines of its size and column start."""
+    lines = [b for b in blocks if isinstance(b, layout.Line)]
+    starts = Counter((b.right, round(b.size), round(b.x0)) for b in lines)
+    low, high = PARAGRAPH_INDENT
+    return any(n >= 3 and any(r == right and sz == size and low * size <= x - x0 <= high * size
+                              for (r, sz, x) in starts)
+               for (right, size, x0), n in starts.items())
+
+
+def _full_line_edges(blocks: list) -> dict[tuple[float, int], float]:
+    """Where most lines of each column and size end on the page: a full line's end."""
+    ends: dict[tuple[float, int], Counter] = {}
+    for b in blocks:
+        if isinstance(b, layout.Line):
+            ends.setdefault((b.right, round(b.size)), Counter())[round(b.x1)] += 1
+    return {k: float(c.most_common(1)[0][0]) for k, c in ends.items() if c.most_common(1)[0][1] >= 3}
+
+
+def _sentence_goes_on(prev: layout.Line, line: layout.Line, edges: dict[tuple[float, int], float]) -> bool:
+    """On a page that indents first lines: ``prev`` fills its line to the column's edge and
+    ends a sentence, and ``line`` is not indented — the paragraph goes on."""
+    edge = edges.get((prev.right, round(prev.size)), 0.0)
+    return edge > 0 and prev.x1 >= edge - FULL_LINE_SLACK * max(prev.size, 1) \
+        and line.x0 <= prev.x0 + 0.5 * max(line.size, 1)
+
+
 def _render(blocks: list, body_size: float, right: float, first_page: bool,
             outline: headings.Outline | None = None) -> str:
     outline = outline or headings.Outline()
+    edges = _full_line_edges(blocks) if _indents(blocks) else {}
     out: list[str] = []
     prev: layout.Line | None = None
     last_heading: layout.Line | None = None
@@ -324,7 +356,8 @@ def _render(blocks: list, body_size: float, right: float, first_page: bool,
         last_heading = None
         gap_ok = prev is not None and b.top - prev.bottom <= 0.8 * max(prev.size, 1)
         same_column = prev is not None and prev.right == b.right and abs(b.x0 - prev.x0) <= 3 * max(b.size, 1)
-        if prev is not None and gap_ok and same_column and _wraps(prev, right) and text[0] not in _MARKS:
+        goes_on = _wraps(prev, right) or _sentence_goes_on(prev, b, edges) if prev else False
+        if prev is not None and gap_ok and same_column and goes_on and text[0] not in _MARKS:
             out[-1] = layout.join_text(out[-1], text)
         else:
             out.append(text)

@@ -10,10 +10,17 @@ again: the second band's left column comes after the table, not before it).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from ..tuning import CAPTION_GAP, LAYOUT_CELL_CHARS, LAYOUT_MIN_FONT, SMALL_PRINT_FLOOR, SPANNING_SHARE
-from . import glyphs, gridfit, layout, ocr, threeline, unruled
+from ..tuning import (
+    CAPTION_GAP,
+    LAYOUT_CELL_CHARS,
+    LAYOUT_MIN_FONT,
+    SMALL_PRINT_FLOOR,
+    SPANNING_SHARE,
+)
+from . import glyphs, gridfit, layout, ocr, regions, threeline, unruled
 from .charfold import normalize_text
 
 CHART_LABEL_PARTS = 3  # a chart's tick line holds one to three numbers (two axes, a legend value)
@@ -55,9 +62,10 @@ def _banner(rows: list, i: int) -> bool:
                                         for s in r.segments) for r in rows[max(0, i - 2):i + 3])
 
 
-def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
+def page_blocks(page, read: ocr.OcrPage | None = None, cover: bool = False) -> tuple[list, float]:
     """Lines and tables of a page in reading order (layout.py); and the body font size.
-    ``read``: what OCR read on a page whose text layer is missing or garbage."""
+    ``read``: what OCR read on a page whose text layer is missing or garbage; ``cover``: the
+    report's first page."""
     height = float(page.height)
     if read is None:
         kept = []
@@ -78,7 +86,8 @@ def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     else:  # OCR took the ruled tables' characters out already
         kept = [(bbox, rows) for bbox, rows in read.tables if _data_table(rows)]
         chars = read.chars
-        across = threeline.tables_from([threeline.Rule(x0, x1, y) for x0, x1, y in read.rules], chars, height)
+        across = threeline.tables_from([threeline.Rule(x0, x1, y) for x0, x1, y in read.rules], chars, height,
+                                        read=True)
     across = [(bbox, rows) for bbox, rows in across if _data_table(rows)]
     chars = glyphs.outside(chars, [bbox for bbox, _ in across])
     kept.extend(across)
@@ -89,14 +98,17 @@ def page_blocks(page, read: ocr.OcrPage | None = None) -> tuple[list, float]:
     out: list = []
     for band, inner, spanning in _bands(rows, tables):
         blocks: list = []
-        for region, right in layout.regions(band, float(page.width)):
+        for region, right in regions.regions(band, float(page.width)):
             blocks.extend(unruled.blocks(region, right))
         for table in inner:
             _place(blocks, table)
         out.extend(blocks)
         if spanning is not None:
             out.append(spanning)
-    out = [b for b in out if not isinstance(b, layout.Line) or not _chart_label(b.text)]
+    # a cover's date in figures (2023.2.15 beside the title; its related reports' dates too) is
+    # no chart's tick: a cover's chart (股价走势) marks months, not days
+    out = [b for b in out if not isinstance(b, layout.Line) or not _chart_label(b.text)
+           or (cover and _FIGURE_DATE_RE.match(b.text))]
     body = sizes.most_common(1)[0][0] if sizes else 0.0
     return out, body
 
@@ -128,7 +140,7 @@ def _small_print_tables(page, visible: list[dict], small: list[dict]) -> list[di
     boxes = []
     # the labels beside the small figures count in finding the table, not in keeping it
     rows = layout.physical_lines(small + visible, height)
-    for region, right in layout.regions(rows, width):
+    for region, right in regions.regions(rows, width):
         for block in unruled.blocks(region, right):
             if isinstance(block, layout.Table) and _data_table(block.rows):
                 boxes.append((block.x0, block.top, block.x1, block.bottom))
@@ -138,6 +150,9 @@ def _small_print_tables(page, visible: list[dict], small: list[dict]) -> list[di
              if any(s.x0 < x1 and s.x1 > x0 and top <= (s.top + s.bottom) / 2 <= bottom
                     for x0, top, x1, bottom in boxes)]
     return glyphs.inside(small, boxes + reach)
+
+
+_FIGURE_DATE_RE = re.compile(r"^\s*(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\s*$")
 
 
 def _chart_label(text: str) -> bool:

@@ -5,32 +5,18 @@ pdfplumber finds a table by the crossings of its rules, so a table without verti
 none. Here the rules alone frame it: horizontal rules of the same extent stacked on a page bound
 a table; the band between the first two is its header when the band is a line or three (or the
 line just over the first rule, for a table ruled under its header and below); a rule between
-row groups goes on with the table. Columns are the white gaps through the rows, parted again
-where a border drawn a cell at a time (Chromium, Word) has its joints and no word crosses, or,
-where the header stands in more columns than the rows (OCR boxes a year and the text beside it
-as one run), where the header's cells start. Rows start after a gap wider than the lines' own
-spacing where the table pads its rows, else at a line that fills a cell whose text above did
-not run to its column's edge, and always at a figure under a figure. Chart ticks framed by
-rules and frames around other tables are no tables.
+row groups goes on with the table, and a source line or a caption ends it. Its columns and
+rows are read as columns.py says. Chart ticks framed by rules and frames around other tables
+are no tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from statistics import median
-
-from ..tuning import PADDED_SHARE, RULE_ALIGN, RULE_MIN_WIDTH, RULE_THICKNESS
+from ..tuning import RULE_ALIGN, RULE_MIN_WIDTH, RULE_THICKNESS
+from .charts import chart_grid
+from .columns import Rule, band_columns, band_rows, row_cells, row_pieces
 from .headers import group_row, headings
-from .layout import Row, figure_label, is_number, join_text, overlap, physical_lines
-from .tables import parse_cell
-
-
-@dataclass
-class Rule:
-    x0: float
-    x1: float
-    top: float
-    joints: list[float] = field(default_factory=list)  # where the segments it was drawn in meet
+from .layout import CAPTION_LABEL_RE, SOURCE_NOTE_RE, Row, figure_label, is_number, join_text, physical_lines
 
 
 def rules(page) -> list[Rule]:
@@ -84,145 +70,15 @@ def _prose(band: list[Row], rule_set: list[Rule], width: float) -> bool:
     if not band:
         return False
     joints = [j for r in rule_set for j in r.joints]
-    segs = [p for r in band for p in _pieces(r)]
+    segs = [p for r in band for p in row_pieces(r)]
     crossing = sum(1 for s in segs if any(s.x0 + s.size < j < s.x1 - s.size for j in joints))
     long = sum(1 for r in band if len(r.segments) == 1 and r.segments[0].x1 - r.segments[0].x0 > 0.8 * width)
     return long >= 0.5 * len(band) or crossing >= 0.3 * len(segs)
 
 
-def _pieces(row: Row) -> list:
-    return [p for s in row.segments for p in (s.parts or [s])]
-
-
 def _figures(band: list[Row]) -> bool:
     """Most of the band's lines hold a figure: table rows, not a caption or a new header."""
-    return bool(band) and sum(any(is_number(p.text) for p in _pieces(r)) for r in band) >= 0.5 * len(band)
-
-
-def _gaps(pieces: list) -> list[list[float]]:
-    cols: list[list[float]] = []
-    for a, b in sorted((p.x0, p.x1) for p in pieces):
-        if cols and a <= cols[-1][1]:
-            cols[-1][1] = max(cols[-1][1], b)
-        else:
-            cols.append([a, b])
-    return cols
-
-
-def _columns(rule_set: list[Rule], body: list[Row], header: list[Row], x0: float, x1: float) -> list[list[float]]:
-    """Column extents: the white gaps through every row, parted again where the rules'
-    segments meet and no word crosses (a border drawn a cell at a time shows where a cell
-    that runs up to the next one ends). Where the header stands apart in more columns than
-    the rows do (OCR reads a year and the text beside it as one box), each column runs from
-    where its header starts to where the next one starts."""
-    pieces = [p for r in body for p in _pieces(r)]
-    cols = _gaps(pieces)
-    heads = _gaps([p for r in header for p in _pieces(r)])
-    if len(heads) > len(cols) and len(heads) >= 2:
-        starts = [h[0] for h in heads]
-        size = median(p.size for r in header for p in _pieces(r))
-        edges = [min(x0, starts[0]), *(a - size / 2 for a in starts[1:]), x1]
-        return [[a, b] for a, b in zip(edges, edges[1:])]
-    for j in sorted({round(j, 1) for r in rule_set for j in r.joints if x0 < j < x1}):
-        if any(p.x0 + p.size / 2 < j < p.x1 - p.size / 2 for p in pieces):
-            continue
-        for k, (a, b) in enumerate(cols):
-            if a < j < b:
-                cols[k:k + 1] = [[a, j], [j, b]]
-                break
-    return cols
-
-
-def _split(s, cols: list[list[float]]) -> list:
-    """A run of text over a column's edge, cut there by the width its characters take (OCR
-    boxes its characters evenly; a text layer's CJK glyphs are as wide as one another). A
-    figure is never cut (it stands in the column it overlaps most), nor a run that reaches over
-    an edge by less than half a character (the header's start is only near its column's)."""
-    inside = [c for c in cols if s.x0 + s.size / 2 < c[0] < s.x1 - s.size / 2]
-    if not inside or not s.text or is_number(s.text):
-        return [s]
-    out, start, at = [], 0, s.x0
-    step = (s.x1 - s.x0) / len(s.text)
-    for c in inside:
-        cut = round((c[0] - s.x0) / step)
-        if 0 < cut < len(s.text) and _word_char(s.text[cut - 1]) and _word_char(s.text[cut]):
-            # Latin letters are not as wide as one another: cut at the space nearest, if any
-            spaces = [k for k in range(cut - 3, cut + 4) if 0 < k < len(s.text) and s.text[k] == " "]
-            if not spaces:
-                continue
-            cut = min(spaces, key=lambda k: abs(k - cut))
-        if start < cut < len(s.text):
-            out.append(replace(s, text=s.text[start:cut].strip(), x0=at, x1=s.x0 + cut * step, parts=[]))
-            start, at = cut, s.x0 + cut * step
-    out.append(replace(s, text=s.text[start:].strip(), x0=at, parts=[]))
-    return [p for p in out if p.text]
-
-
-def _word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def _cells(row: Row, cols: list[list[float]]) -> list[tuple[str, float]]:
-    """A line's text in each column, and where in the column it ends."""
-    cells = [("", 0.0)] * len(cols)
-    pieces = []
-    for s in row.segments:
-        for p in (s.parts if s.parts and sum(1 for c in cols if overlap(s, c) > 0) > 1 else [s]):
-            pieces.extend(_split(p, cols))
-    for s in pieces:
-        best = max(range(len(cols)), key=lambda j: overlap(s, cols[j]))
-        text, end = cells[best]
-        cells[best] = (join_text(text, s.text) if text else s.text, max(end, s.x1))
-    return cells
-
-
-def _wraps(cell: tuple[str, float], col: list[float], size: float) -> bool:
-    """Words that run to their column's right edge go on below; a number never does."""
-    return bool(cell[0]) and not is_number(cell[0]) and cell[1] >= col[1] - 2.5 * size
-
-
-def _grid(lines: list[Row], cols: list[list[float]]) -> list[list[str]]:
-    """Physical lines → table rows. A number under a filled cell starts a row. Where the table
-    pads its rows (a gap between most rows wider than the lines' own spacing), that gap starts
-    one; else a line starts one unless every cell it fills goes on from a cell above that ran
-    to its column's edge."""
-    lines = _punctuation_folded(lines)
-    if not lines:
-        return []
-    pitches = [b.top - a.top for a, b in zip(lines, lines[1:])]
-    tight = min(pitches) if pitches else 0.0
-    size = median(s.size for r in lines for s in r.segments)
-    gaps = [p - tight > 0.15 * size for p in pitches]
-    spaced = sum(gaps) >= 2 and sum(gaps) >= PADDED_SHARE * len(gaps)
-    rows: list[list[str]] = []
-    prev = None
-    for i, line in enumerate(lines):
-        cells = _cells(line, cols)
-        if prev is None:
-            starts = True
-        else:
-            clash = any(is_number(c[0]) and p[0] for c, p in zip(cells, prev))
-            wrapped = {j for j, c in enumerate(prev) if _wraps(c, cols[j], size)}
-            filled = {j for j, c in enumerate(cells) if c[0]}
-            starts = clash or (gaps[i - 1] if spaced else not filled <= wrapped)
-        if starts:
-            rows.append([c[0] for c in cells])
-        else:
-            rows[-1] = [join_text(a, c[0]) if a and c[0] else a or c[0] for a, c in zip(rows[-1], cells)]
-        prev = cells
-    return rows
-
-
-def _punctuation_folded(lines: list[Row]) -> list[Row]:
-    """A line of nothing but punctuation (a comma a printer hung below its line's baseline)
-    belongs to the line above it; on its own it would break the rows' spacing."""
-    out: list[Row] = []
-    for line in lines:
-        if out and not any(ch.isalnum() for s in line.segments for ch in s.text):
-            out[-1] = Row(sorted(out[-1].segments + line.segments, key=lambda s: s.x0))
-        else:
-            out.append(line)
-    return out
+    return bool(band) and sum(any(is_number(p.text) for p in row_pieces(r)) for r in band) >= 0.5 * len(band)
 
 
 def _header(lines: list[Row], cols: list[list[float]], more_below: bool = False) -> list[list[str]]:
@@ -233,11 +89,11 @@ def _header(lines: list[Row], cols: list[list[float]], more_below: bool = False)
     groups: list[list[str]] = []
     out = [""] * len(cols)
     for k, line in enumerate(lines):
-        row = group_row(_pieces(line), cols) if k < len(lines) - 1 or more_below else None
+        row = group_row(row_pieces(line), cols) if k < len(lines) - 1 or more_below else None
         if row is not None:
             groups.append(row)
             continue
-        for j, (text, _) in enumerate(_cells(line, cols)):
+        for j, (text, _) in enumerate(row_cells(line, cols)):
             if text:
                 out[j] = join_text(out[j], text) if out[j] else text
     return [*groups, out] if any(out) or not groups else groups
@@ -251,7 +107,7 @@ def _header_above(chars: list[dict], x0: float, x1: float, top: float, height: f
         return None
     line = lines[-1]
     size = max(s.size for s in line.segments)
-    pieces = _pieces(line)
+    pieces = row_pieces(line)
     if top - line.bottom > 1.5 * size or len(pieces) < 2 or any(len(p.text) > 24 for p in pieces):
         return None
     return line
@@ -284,16 +140,16 @@ def rows_in_frame(chars: list[dict], bbox: tuple[float, float, float, float], he
     while lines and figure_label(_row_text(lines[-1])):
         bottom = lines.pop().top
     head: list[Row] = []
-    while lines and len(head) < 3 and not any(is_number(p.text) for p in _pieces(lines[0])):
+    while lines and len(head) < 3 and not any(is_number(p.text) for p in row_pieces(lines[0])):
         if head and head_rule is not None and lines[0].top > head_rule:
             break
         head.append(lines.pop(0))
     if not lines:
         return None
-    cols = _columns([], lines, head, x0, x1)
+    cols = band_columns([], lines, head, x0, x1)
     if len(cols) < 2:
         return None
-    rows = _centred_labels(_grid(lines, cols), _label_blocks(lines, cols[0]))
+    rows = _centred_labels(band_rows(lines, cols), _label_blocks(lines, cols[0]))
     if head:
         headings_below = headings(rows[0]) if rows else False
         rows[0:0] = _header(head, cols, more_below=headings_below)
@@ -311,7 +167,7 @@ def _label_blocks(lines: list[Row], first: list[float]) -> list[list[str]]:
     for line in lines + [None]:
         label = other = None
         if line is not None:
-            pieces = _pieces(line)
+            pieces = row_pieces(line)
             label = "".join(p.text for p in pieces if first[0] <= (p.x0 + p.x1) / 2 <= first[1])
             other = any(is_number(p.text) for p in pieces if not first[0] <= (p.x0 + p.x1) / 2 <= first[1])
         if label and not other:
@@ -343,8 +199,19 @@ def _centred_labels(rows: list[list[str]], blocks: list[list[str]]) -> list[list
     return rows
 
 
+def _until_note(a: Rule, b: Rule, band: list[Row]) -> tuple[Rule, Rule, list[Row]]:
+    """The band between rules ``a`` and ``b`` up to a source line, or a caption after its first
+    line: the table above ends there (资料来源 under 表18, then prose, charts and 表19's caption
+    before the next rule of the same width are no rows of it). Cut, the band ends at the note."""
+    for k, row in enumerate(band):
+        text = _row_text(row)
+        if SOURCE_NOTE_RE.match(text) or (k and CAPTION_LABEL_RE.match(text)):
+            return a, Rule(a.x0, a.x1, row.top - 0.5), band[:k]
+    return a, b, band
+
+
 def _row_text(row: Row) -> str:
-    return "".join(p.text for p in _pieces(row))
+    return "".join(p.text for p in row_pieces(row))
 
 
 def tables(page, chars: list[dict]) -> list[tuple[tuple[float, float, float, float], list[list[str]]]]:
@@ -352,15 +219,15 @@ def tables(page, chars: list[dict]) -> list[tuple[tuple[float, float, float, flo
     return tables_from(rules(page), chars, float(page.height))
 
 
-def tables_from(found: list[Rule], chars: list[dict], height: float):
+def tables_from(found: list[Rule], chars: list[dict], height: float, read: bool = False):
     """(bbox, rows) of each table the rules ``found`` frame, header row first: the characters
-    of a text layer, or those OCR read on a scan (whose rules the image shows)."""
+    of a text layer, or those OCR read on a scan (``read``; its rules the image shows)."""
     out = []
     for stack in _stacks(found):
         if len(stack) < 2:
             continue
         x0, x1 = stack[0].x0, stack[0].x1
-        bands = [(a, b, _lines_in(chars, x0, x1, a.top, b.top, height)) for a, b in zip(stack, stack[1:])]
+        bands = [_until_note(a, b, _lines_in(chars, x0, x1, a.top, b.top, height)) for a, b in zip(stack, stack[1:])]
         i = 0
         while i < len(bands):
             a, b, band = bands[i]
@@ -390,10 +257,10 @@ def tables_from(found: list[Rule], chars: list[dict], height: float):
                 if head is not None:  # a table ruled under its header and below, not above it
                     header_lines = [head]
             top = min(a.top, header_lines[0].top) if header_lines else a.top
-            cols = _columns(used, body, header_lines, x0, x1)
+            cols = band_columns(used, body, header_lines, x0, x1, read)
             if len(cols) < 2:
                 continue
-            rows = _grid(body, cols)
+            rows = band_rows(body, cols, read)
             if header_lines:
                 headings_below = headings(rows[0]) if rows else False
                 heads = _header(header_lines, cols, more_below=headings_below)
@@ -404,28 +271,10 @@ def tables_from(found: list[Rule], chars: list[dict], height: float):
                 continue  # rows of one cell each: text between rules, no table
             keep = [j for j in range(len(cols)) if any(r[j] for r in rows)]  # joints of blank cells
             rows = [[r[j] for j in keep] for r in rows]
-            if len(rows) >= 3 and len(keep) >= 2 and not _chart(rows):
+            if len(rows) >= 3 and len(keep) >= 2 and not chart_grid(rows):
                 out.append(((x0, top, x1, max(last.top, body[-1].bottom)), rows))
     # rules framing a panel of tables (a page's box, a figure's frame) hold the tables, not one
     return [t for t in out if not any(u is not t and _inside(u[0], t[0]) for u in out)]
-
-
-def _chart(rows: list[list[str]]) -> bool:
-    """A chart between rules: axis ticks read as cells of several numbers each ("12 10 8 6"),
-    or columns of evenly stepped numbers and nothing else (5.0, 4.5, 4.0 …)."""
-    cells = [c for r in rows for c in r if c]
-    ticks = sum(1 for c in cells if sum(is_number(w) for w in c.split()) >= 2)
-    if ticks > 0.2 * len(cells):
-        return True
-    columns = [[parse_cell(r[j]).number for r in rows[1:] if r[j] and is_number(r[j])] for j in range(len(rows[0]))]
-    numeric = [c for c in columns if len(c) >= 3]
-    return bool(numeric) and all(_stepped(c) for c in numeric)
-
-
-def _stepped(values: list[float | None]) -> bool:
-    vals = [v for v in values if v is not None]
-    steps = {round(b - a, 6) for a, b in zip(vals, vals[1:])}
-    return len(vals) >= 3 and len(steps) == 1
 
 
 def _inside(inner, outer) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import reduce
 
 from ..tuning import LAYOUT_APART, LAYOUT_TABLE_MIN_ROWS
+from .charts import chart_grid
 from .headers import group_row, headings
 from .layout import TOC_RE, Line, Row, Segment, Table, finest, is_number, join_text, overlap
 
@@ -139,7 +140,7 @@ def _tables(rows: list[Row], header_rows: int) -> list[Table]:
         # grid, or digits stacked one per line
         ticks = (b - a == 2 and all(is_number(p[0]) for p in data if p[0])) \
             or len(filled) < 0.5 * (b - a) * len(data) \
-            or sum(len(c) == 1 for c in filled) > 0.5 * len(filled)
+            or sum(len(c) == 1 for c in filled) > 0.5 * len(filled) or chart_grid(part[header_rows:])
         table = b - a >= 2 and len(data) >= min_rows and cells and numbers >= 0.5 * cells \
             and not ticks
         if table:

@@ -206,6 +206,15 @@ class TermStats:
     def known(self, term: str) -> bool:
         return self.idf(term) < self.max_idf
 
+    def written_alone(self, word: str) -> bool:
+        """Whether some unit has ``word`` with no digit right before it: 10年美债 as the
+        report writes a maturity, not the tail of 2010年美债."""
+        found = self.units.containing(word)
+        if self.mask is not None:
+            found = found[self.mask[found]]
+        alone = re.compile(r"(?<!\d)" + re.escape(word))
+        return any(alone.search(self.units.text(i)) for i in found.tolist())
+
     def term_idf(self, term) -> float:
         return min(self.idf(f) for f in term.forms)
 

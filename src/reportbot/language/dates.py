@@ -11,12 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+from .terms import normalize
 
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "本年": 0, "当年": 0,
                    "明年": 1, "后年": 2}
 _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
 # "23年" is 2023, but "近10年" / "过去10年" is a span of years, "10年期国债" a maturity
 _SHORT_YEAR_RE = re.compile(r"(?<![\d.近去前后多这每几约来余])(\d{2})(?=年(?!代|内|来|间|左右|期))")
+# the word after "NN年", to ask whether the report writes the two together (10年美债)
+_WORD_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,2}")
 _YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 # "22E" / "21A" / "24F": a forecast table's column years written short (actual, estimate);
 # right after a name too ("奥飞22E的PE"): only a Latin letter or digit before makes it a code
@@ -54,8 +59,11 @@ def report_year(source: str, texts: list[str]) -> int | None:
     return max(years) if years else None
 
 
-def read_dates(question: str, year: int | None) -> DateReading:
-    """Rewrite relative years ("去年" → 2022年, "23年" → 2023年, "April 13" → 4月13日)."""
+def read_dates(question: str, year: int | None,
+               written: Callable[[str], bool] | None = None) -> DateReading:
+    """Rewrite relative years ("去年" → 2022年, "23年" → 2023年, "April 13" → 4月13日).
+    ``written``: whether the report writes a phrase as it stands (not inside a longer
+    number): "10年美债" the report writes so is a maturity, not 2010."""
     notes: list[str] = []
     text = question
 
@@ -67,7 +75,14 @@ def read_dates(question: str, year: int | None) -> DateReading:
         return f"{resolved}年"
 
     text = _RELATIVE_RE.sub(relative, text)
-    text = _SHORT_YEAR_RE.sub(lambda m: f"20{m.group(1)}", text)
+
+    def short_year(m: re.Match) -> str:
+        phrase = m.group(1) + "年" + _WORD_AFTER_RE.match(m.string, m.end() + 1).group(0)
+        if written is not None and len(phrase) > 4 and written(normalize(phrase)):
+            return m.group(1)
+        return f"20{m.group(1)}"
+
+    text = _SHORT_YEAR_RE.sub(short_year, text)
     text = _SHORT_TABLE_YEAR_RE.sub(lambda m: f"20{m.group(1)}{m.group(2)}", text)
 
     def english(m: re.Match) -> str:

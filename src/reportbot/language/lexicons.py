@@ -46,12 +46,16 @@ def glossary_synonyms() -> dict[str, tuple[str, ...]]:
     return {w: tuple(v) for w, v in out.items()}
 
 
+_UNIT_AFTER_RE = re.compile(r"\s*[（(][^（）()]{1,6}[)）]\s*$")
+
+
 def metric_words(headers: Iterable[str]) -> set[str]:
     """What counts as a metric: the tables' headers, and every glossary word of a group
     that holds a header or a measure noun (市盈率 / 估值倍数 / PE; 净利润 / 赚 / 亏)."""
     from .terms import is_metric_word
 
     heads = {normalize(h) for h in headers}
+    heads |= {_UNIT_AFTER_RE.sub("", h) for h in heads}  # DPS of DPS(元), 净利润 of 净利润(百万元)
     out = set(headers)
     for group in read_groups(_GLOSSARY):
         forms = {normalize(w) for w in group}

@@ -38,6 +38,9 @@ _PLACE_WORDS = "里中内上下间"
 _NUMBERED_NAME_RE = re.compile(r"([\u4e00-\u9fff]{2,6})\s*(\d{2,5})(?![\d.%％年月日号个家只倍亿万元点次期天周位])")
 # characters that end a comparison or a verb before a figure (低于30, 超过50, 达到100)
 _COMPARING = "于过到达超近约为逾"
+# "在<scope>上": the words that close a scope, and how many words it may hold
+_SCOPE_ENDS = {"上", "中", "里", "内", "当中", "之中"}
+SCOPE_WORDS = 4
 # prepositions and conjunctions, which start no name (在 of 在中证1000, 和 of 和沪深300)
 _LINKING = "在从对向于和与及或跟同把被给的了是即"
 
@@ -198,6 +201,54 @@ class SubjectReading:
                 return False
         return False
 
+    def _names_a_metric(self, words: list[tuple[str, str]], i: int) -> bool:
+        """words[i] is a noun set right before a metric, one compound (天然气产量, 纳斯达克指数):
+        it says whose or of what the metric is, as "X的<metric>" does."""
+        return (i + 1 < len(words) and words[i][1].startswith("n")
+                and self.is_metric(words[i + 1][0]))
+
+    def _qualified_metrics(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
+        """"MHHTML在纳斯达克指数上的年化收益率": a proper noun (jieba's nz) set before a metric
+        names which one is asked, as a company before its PE does; the report using the word
+        elsewhere (a macro weekly's 纳斯达克) does not make another index's figure the answer.
+        A key term, then, which a passage must say."""
+        if self.known is None:
+            return terms
+        qualifiers = {normalize(w) for i, (w, flag) in enumerate(words)
+                      if flag == "nz" and has_cjk(w) and self._names_a_metric(words, i)}
+        return [replace(t, role="entity", kind="entity") if t.text in qualifiers and not t.role
+                and not t.soft and any(self.known(f) for f in t.forms) else t for t in terms]
+
+    def _scoped(self, terms: list[Term], words: list[tuple[str, str]]) -> list[Term]:
+        """"HHT策略在创业板指上的夏普比率", "水中行舟因子在港股上的表现": what stands between 在 and
+        上/中/里/内 is where the figure is measured — a key term, one name, as the report
+        writes it (创业板指, which jieba cuts 创业板 / 指): a passage of another index or market
+        does not answer, however well it covers the rest."""
+        if self.known is None:
+            return terms
+        out = list(terms)
+        for i, (w, flag) in enumerate(words):
+            if w != "在" or not flag.startswith("p"):
+                continue
+            inner = None
+            for j in range(i + 1, min(i + 2 + SCOPE_WORDS, len(words))):
+                word = words[j][0]
+                if word in _SCOPE_ENDS and j > i + 1:
+                    inner = [x for x, _ in words[i + 1:j]]
+                elif len(word) >= 2 and word[-1] in _SCOPE_ENDS:  # jieba's 指上 of 创业板 / 指上
+                    inner = [x for x, _ in words[i + 1:j]] + [word[:-1]]
+                if inner is not None:
+                    break
+            if inner is None:
+                continue
+            phrase = normalize("".join(inner))
+            if len(phrase) < 2 or any(x in STOPWORDS or is_question_word(x) for x in inner) \
+                    or not self.known(phrase):
+                continue
+            out = [t for t in out if not (t.text in phrase and t.role != "period")]
+            out.append(Term(phrase, 1.0, kind="entity", exact=True, role="entity", alts=self.expand(phrase)))
+        return out
+
     def _said_apart(self, word: str) -> tuple[str, ...] | None:
         """An unknown word made of the report's words — a modifier and a head it uses apart
         (机械行业: the report's row says 机械), or a word before a place word (组里, 行业中) — is
@@ -231,7 +282,8 @@ class SubjectReading:
         if said is not None:
             return replace(term, alts=tuple(dict.fromkeys(term.alts + said)), soft=not said)
         rare = self.general_freq.get(term.text, 0) < RARE_WORD_FREQ
-        subject = any(w == term.text and self._metric_of(words, i + 1) for i, (w, _) in enumerate(words))
+        subject = any(w == term.text and (self._metric_of(words, i + 1) or self._names_a_metric(words, i))
+                      for i, (w, _) in enumerate(words))
         if rare or subject:
             return replace(term, role="entity", kind="entity", exact=True)
         return term

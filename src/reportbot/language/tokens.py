@@ -17,7 +17,7 @@ from ..tuning import NAME_SUFFIX_NAMES
 from .asked import AskedFor, counted_phrases, duration_numbers, measured_nouns, person_asked
 from .english import english_terms
 from .homophones import Homophones, abbreviation_of
-from .lexicons import is_content_word
+from .lexicons import glossary_synonyms, is_content_word
 from .pieces import is_fragment, rejoined_pairs
 from .scripts import simplified
 from .stopwords import (
@@ -132,6 +132,11 @@ class Tokenizer(SubjectReading):
         for w in sorted((set(attributes) | set(metrics)) - names):
             if has_cjk(w):
                 self.jieba.add_word(w, tag="n")
+        # the glossary's compounds are words, whole (每股分红, not 每股 / 分红: its synonym DPS
+        # is what the report writes)
+        for w in sorted(glossary_synonyms()):
+            if len(w) >= 3 and has_cjk(w) and w not in self.general_freq and w not in names:
+                self.jieba.add_word(w, tag="n")
         for w in sorted(names | {simplified(n) for n in names}):  # text is cut in simplified form
             self.jieba.add_word(w, tag="nz")
         self.pos = _POSTokenizer(self.jieba)
@@ -228,8 +233,10 @@ class Tokenizer(SubjectReading):
                 continue
             piece = run
             after_question_word = False
-            for pair in self.pos.cut(piece):
+            pairs = list(self.pos.cut(piece))
+            for at, pair in enumerate(pairs):
                 w, flag = pair.word.strip(), pair.flag
+                following = pairs[at + 1].flag if at + 1 < len(pairs) else ""
                 words_seen.append((w, flag))
                 if is_question_word(w) or w in ANSWER_TYPE_CUES:
                     after_question_word = True
@@ -246,7 +253,9 @@ class Tokenizer(SubjectReading):
                 predicate = flag in SOFT_POS or mistagged
                 # "哪两个因子": the count after a question word is how many answers are wanted
                 soft = predicate or (after_question_word and flag.startswith(("n", "m")))
-                after_question_word = after_question_word and flag.startswith("m")
+                # the kind goes on to the phrase's head: 哪个细分行业 asks for a 行业, as 哪个行业 does
+                after_question_word = after_question_word and (
+                    flag.startswith("m") or (flag.startswith("n") and following.startswith("n")))
                 t = normalize(w)
                 alias = t in self.aliases
                 # a name: one the report has (its table cells, quoted names, aliases), or a
@@ -270,6 +279,8 @@ class Tokenizer(SubjectReading):
         terms = _asked(list(seen.values()), question, words_seen)
         terms = self._translated(terms)
         terms = self._suffixed_names(terms, words_seen)
+        terms = self._qualified_metrics(terms, words_seen)
+        terms = self._scoped(terms, words_seen)
         terms = self._numbered_names(simplified(question), terms)
         return terms + self._unknown_subjects(words_seen, {t.text for t in terms})
 
