@@ -81,9 +81,9 @@ class CoverFacts:
 
 def cover_facts(cover: str, opening: str = "") -> CoverFacts:
     """Read the cover text (the first page): the first date written out in full (a quoted
-    price's date is written 2016-03-11, a related report's in dots) — else the latest date in
-    figures it prints —, the report kind, the
-    rating and target price, and the analysts named beside their registration numbers.
+    price's date is written 2016-03-11, a related report's in dots), else the latest date in
+    figures it prints; the report kind, the rating and target price, and the analysts named
+    beside their registration numbers.
     ``opening``: the pages after it, where a cover without a date may print it (a header
     line of the first page of text)."""
     facts = CoverFacts()

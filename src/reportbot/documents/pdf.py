@@ -319,8 +319,10 @@ def _full_line_edges(blocks: list) -> dict[tuple[float, int], float]:
 
 
 def _sentence_goes_on(prev: layout.Line, line: layout.Line, edges: dict[tuple[float, int], float]) -> bool:
-    """On a page that indents first lines: ``prev`` fills its line to the column's edge and
-    ends a sentence, and ``line`` is not indented — the paragraph goes on."""
+    """On a page that indents first lines: ``prev`` fills its line to where the page's lines of
+    its column end — a sentence ending there or not: the document's widest line may stand
+    further right, so that ``_wraps`` misses it — and ``line`` is not indented: the paragraph
+    goes on."""
     edge = edges.get((prev.right, round(prev.size)), 0.0)
     return edge > 0 and prev.x1 >= edge - FULL_LINE_SLACK * max(prev.size, 1) \
         and line.x0 <= prev.x0 + 0.5 * max(line.size, 1)
